@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11 and make:
+#   make demo   the main job (for now: validate the bundled example packages)
+#   make test   lint, type-check and run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint type pytest bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/lienthong validate fixtures/edxml/valid/*.edxml
+	@echo
+	@echo "== Gói tin lỗi mẫu (mong đợi: KHÔNG ĐẠT, mã thoát 1) =="
+	@$(BIN)/lienthong validate fixtures/edxml/invalid/EDX-13-*.edxml fixtures/edxml/invalid/EDX-33-*.edxml; \
+	  status=$$?; [ $$status -eq 1 ] || { echo "mã thoát bất thường: $$status"; exit 1; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+type: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint type pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/validate_throughput.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+"""`lienthong`: entry point grouping the sub-commands."""
+
+from __future__ import annotations
+
+import click
+
+from harness import __version__
+from harness.cli.validate_cmd import validate_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lienthong")
+def cli() -> None:
+    """lienthong: bộ kiểm thử tuân thủ liên thông văn bản điện tử (edXML, QCVN 102:2016/BTTTT)."""
+
+
+cli.add_command(validate_command)
+
+
+def main() -> None:
+    cli()

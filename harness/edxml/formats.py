@@ -1,0 +1,48 @@
+"""Date, timestamp and code formats of edXML (edxml.md §9), shared by builders and rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+ICT = timezone(timedelta(hours=7), "ICT")
+DATE_RE = re.compile(r"^\d{4}/\d{2}/\d{2}$")
+TIMESTAMP_RE = re.compile(r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}$")
+STATUS_CODE_RE = re.compile(r"^\d{2}$")
+STATUS_CODES = ("01", "02", "03", "04", "05", "06", "13", "15", "16")
+
+
+def format_date(d: date) -> str:
+    """`yyyy/MM/dd`, the library's DEFAULT_DATE_FORMAT."""
+    return d.strftime("%Y/%m/%d")
+
+
+def format_timestamp(dt: datetime) -> str:
+    """`yyyy/MM/dd HH:mm:ss` in local time (ICT), no zone designator."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(ICT)
+    return dt.strftime("%Y/%m/%d %H:%M:%S")
+
+
+def parse_date(value: str) -> date | None:
+    """The date of a `yyyy/MM/dd` string, or None when the shape or the calendar date is wrong."""
+    if not DATE_RE.match(value):
+        return None
+    try:
+        return datetime.strptime(value, "%Y/%m/%d").date()
+    except ValueError:
+        return None
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """The local time of a `yyyy/MM/dd HH:mm:ss` string, or None."""
+    if not TIMESTAMP_RE.match(value):
+        return None
+    try:
+        return datetime.strptime(value, "%Y/%m/%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def now_ict() -> datetime:
+    return datetime.now(ICT)

@@ -1,0 +1,217 @@
+"""Safe loading of untrusted XML: size and depth limits, no DTD, no entities, no network.
+
+Every refusal is a `Problem` (later an EDX-01 finding), never an exception: a package that is not
+XML at all, is truncated, is not UTF-8 or carries a billion-laughs DTD gets a precise message and
+the caller goes on with the next input. Stray bytes before the XML declaration (a real VNPT SDK
+sample starts with `1212`) are reported and, in lenient mode, skipped.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 100
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits for one package."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why (part of) the input is not well-formed or not acceptable."""
+
+    location: str
+    message_vi: str
+    message_en: str
+
+
+@dataclass(slots=True)
+class Loaded:
+    """Outcome of loading: a root element when parsing could go on, and the problems met."""
+
+    root: etree._Element | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _parser(recover: bool) -> etree.XMLParser:
+    # No DTD loading, no entity substitution, no network; huge_tree only lifts libxml2's 10 MB
+    # text-node cap (large attachments): DTDs are refused before parsing and depth is checked here.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=True,
+        recover=recover,
+        collect_ids=False,
+        encoding="utf-8",
+    )
+
+
+_local = threading.local()
+
+
+def _get_parser(recover: bool) -> etree.XMLParser:
+    """One parser pair per thread: lxml parsers must not be shared between threads."""
+    key = "recover" if recover else "strict"
+    parser: etree.XMLParser | None = getattr(_local, key, None)
+    if parser is None:
+        parser = _parser(recover)
+        setattr(_local, key, parser)
+    return parser
+
+
+def _prolog_has_doctype(data: bytes, start: int) -> bool:
+    """True when a DOCTYPE appears before the root element (declaration, PIs, comments skipped)."""
+    i, n = start, len(data)
+    while i < n:
+        c = data[i]
+        if c in b" \t\r\n":
+            i += 1
+            continue
+        if data.startswith(b"<?", i):
+            end = data.find(b"?>", i + 2)
+            if end < 0:
+                return False
+            i = end + 2
+        elif data.startswith(b"<!--", i):
+            end = data.find(b"-->", i + 4)
+            if end < 0:
+                return False
+            i = end + 3
+        else:
+            return data.startswith(b"<!DOCTYPE", i) or data.startswith(b"<!doctype", i)
+    return False
+
+
+def _too_deep(root: etree._Element, max_depth: int) -> int | None:
+    """Depth of the first element found beyond `max_depth`, or None."""
+    stack: list[tuple[etree._Element, int]] = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > max_depth:
+            return depth
+        stack.extend((child, depth + 1) for child in el)
+    return None
+
+
+def _preview(raw: bytes) -> str:
+    return raw[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
+
+
+MAX_SYNTAX_PROBLEMS = 20
+
+
+def _syntax_problems(log: etree._ListErrorLog, exc: etree.XMLSyntaxError) -> list[Problem]:
+    """One problem per libxml2 error (capped), falling back to the exception itself."""
+    entries = [(e.line, e.column, e.message.strip()) for e in log if e.level_name in ("ERROR", "FATAL")]
+    if not entries:
+        line, col = exc.position
+        entries = [(line, col, exc.msg)]
+    out = [
+        Problem(
+            f"dòng {line}, cột {col}",
+            f"XML không hợp lệ tại dòng {line}, cột {col}: {msg}",
+            f"Malformed XML at line {line}, column {col}: {msg}",
+        )
+        for line, col, msg in entries[:MAX_SYNTAX_PROBLEMS]
+    ]
+    if len(entries) > MAX_SYNTAX_PROBLEMS:
+        more = len(entries) - MAX_SYNTAX_PROBLEMS
+        out.append(Problem("/", f"... và {more} lỗi cú pháp khác.", f"... and {more} more syntax errors."))
+    return out
+
+
+def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> Loaded:
+    """Parse `data` safely; see the module docstring for what is refused."""
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        return Loaded(
+            None,
+            [
+                Problem(
+                    "/",
+                    f"Gói tin {len(data):,} byte vượt giới hạn {limits.max_bytes:,} byte; không phân tích.",
+                    f"Package of {len(data):,} bytes exceeds the {limits.max_bytes:,}-byte limit; not parsed.",
+                )
+            ],
+        )
+    problems: list[Problem] = []
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    first = data.find(b"<", start)
+    if first < 0 or not data[start:].strip():
+        what_vi = "Tệp rỗng" if not data.strip() else "Nội dung không phải XML (không có thẻ nào)"
+        what_en = "Empty file" if not data.strip() else "Content is not XML (no markup at all)"
+        return Loaded(None, [Problem("/", f"{what_vi}.", f"{what_en}.")])
+    if first > start:
+        stray = data[start:first]
+        problems.append(
+            Problem(
+                "/",
+                f"Có {len(stray)} byte lạ trước khai báo XML ('{_preview(stray)}'); "
+                + ("chế độ nghiêm ngặt từ chối gói tin." if strict else "bỏ qua và phân tích tiếp."),
+                f"{len(stray)} stray byte(s) before the XML declaration ('{_preview(stray)}'); "
+                + ("strict mode refuses the package." if strict else "skipped, parsing goes on."),
+            )
+        )
+        if strict:
+            return Loaded(None, problems)
+    body = data[first:]
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = first + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        problems.append(
+            Problem(
+                f"byte {offset} (dòng {line})",
+                f"Chuỗi byte không phải UTF-8 hợp lệ tại byte {offset}, dòng {line}.",
+                f"Invalid UTF-8 byte sequence at byte {offset}, line {line}.",
+            )
+        )
+        return Loaded(None, problems)
+    if _prolog_has_doctype(body, 0):
+        problems.append(
+            Problem(
+                "/",
+                "Gói tin có khai báo DOCTYPE/DTD; bị cấm vì nguy cơ thực thể ngoài và bom XML.",
+                "Package declares a DOCTYPE/DTD; refused (external entity and XML bomb risk).",
+            )
+        )
+        return Loaded(None, problems)
+    try:
+        root = etree.fromstring(body, _get_parser(False))
+    except etree.XMLSyntaxError as exc:
+        if strict:
+            problems.extend(_syntax_problems(exc.error_log, exc))
+            return Loaded(None, problems)
+        recover = _get_parser(True)
+        try:
+            root = etree.fromstring(body, recover)
+            problems.extend(_syntax_problems(recover.error_log, exc))
+        except etree.XMLSyntaxError as again:
+            root = None
+            problems.extend(_syntax_problems(again.error_log, exc))
+        if root is None:
+            return Loaded(None, problems)
+    depth = _too_deep(root, limits.max_depth)
+    if depth is not None:
+        problems.append(
+            Problem(
+                "/",
+                f"Cây XML sâu quá giới hạn {limits.max_depth} mức (gặp mức {depth}).",
+                f"XML nesting exceeds the {limits.max_depth}-level limit (reached {depth}).",
+            )
+        )
+        return Loaded(None, problems)
+    return Loaded(root, problems)
