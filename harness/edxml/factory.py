@@ -7,6 +7,7 @@ linked exactly as edxml.md §5.1 prescribes.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import datetime
 
@@ -71,8 +72,9 @@ def new_document(
     attachments: list[m.Attachment] | None = None,
 ) -> m.EdocPackage:
     """A conformant new-document package (BussinessDocType 0) with one PDF attachment."""
-    sender = sender or DEFAULT_FROM
-    recipients = recipients or [DEFAULT_TO]
+    # Copies: callers mutate the returned package, never the shared organisation objects.
+    sender = copy.deepcopy(sender or DEFAULT_FROM)
+    recipients = copy.deepcopy(recipients or [DEFAULT_TO])
     when = when or now_ict()
     day = format_date(when)
     assert sender.organ_id is not None
@@ -133,7 +135,7 @@ def status_for(
     """A status package from `reporter` about `document` (ResponseFor linkage of edxml.md §5.1)."""
     assert document.code is not None and document.promulgation_info is not None and document.from_
     return m.StatusPackage(
-        from_=reporter,
+        from_=copy.deepcopy(reporter),
         response_for=m.ResponseFor(
             organ_id=document.from_.organ_id,
             code=f"{document.code.code_number}/{document.code.code_notation}",

@@ -110,7 +110,7 @@ def read_signature(el: Element) -> m.Signature:
 
 
 def package_kind(root: Element) -> Kind:
-    """edoc when the header carries document fields, status when it carries a StatusCode."""
+    """edoc when the header carries document fields, status when it carries a StatusCode (or no document part)."""
     header = kid(kid(root, "edXMLEnvelope"), "edXMLHeader")
     if header is None:
         return Kind.UNKNOWN
@@ -118,6 +118,11 @@ def package_kind(root: Element) -> Kind:
     if mh is None:
         return Kind.STATUS if kid(header, "Status") is not None else Kind.UNKNOWN
     if kid(mh, "StatusCode") is not None:
+        return Kind.STATUS
+    # No StatusCode, but nothing of a document either (no body, no recipients, no number): a status
+    # package that lost its code, so that EDX-40 names the gap instead of a dozen document rules.
+    envelope = kid(root, "edXMLEnvelope")
+    if all(x is None for x in (kid(envelope, "edXMLBody"), kid(mh, "To"), kid(mh, "Code"))):
         return Kind.STATUS
     return Kind.EDOC
 

@@ -105,6 +105,12 @@ def _too_deep(root: etree._Element, max_depth: int) -> int | None:
     return None
 
 
+def _looks_like_markup(data: bytes, at: int) -> bool:
+    """True when `at` starts an XML declaration or a start tag: only then are the bytes before it "stray"."""
+    nxt = data[at + 1 : at + 2]
+    return data.startswith(b"<?xml", at) or (nxt.isalpha() and nxt.isascii()) or nxt == b"_"
+
+
 def _preview(raw: bytes) -> str:
     return raw[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
 
@@ -153,6 +159,17 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
         what_vi = "Tệp rỗng" if not data.strip() else "Nội dung không phải XML (không có thẻ nào)"
         what_en = "Empty file" if not data.strip() else "Content is not XML (no markup at all)"
         return Loaded(None, [Problem("/", f"{what_vi}.", f"{what_en}.")])
+    if first > start and not _looks_like_markup(data, first):
+        return Loaded(
+            None,
+            [
+                Problem(
+                    "/",
+                    f"Nội dung không phải XML (bắt đầu bằng '{_preview(data[start:])}').",
+                    f"Content is not XML (starts with '{_preview(data[start:])}').",
+                )
+            ],
+        )
     if first > start:
         stray = data[start:first]
         problems.append(

@@ -60,7 +60,7 @@ def check_identifiers(ctx: Context) -> None:
     if len(shapes) > 1:
         ctx.report(
             "EDX-10",
-            ctx.message_header or "/",
+            ctx.message_header if ctx.message_header is not None else "/",
             f"Gói tin trộn mã dạng cũ ('{shapes[IdShape.LEGACY]}') và dạng QĐ 20/2020 ('{shapes[IdShape.QD20]}').",
             f"Package mixes legacy ('{shapes[IdShape.LEGACY]}') and QĐ 20/2020 ('{shapes[IdShape.QD20]}') identifiers.",
         )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from harness.edxml.formats import STATUS_CODE_RE, STATUS_CODES, parse_timestamp
+from harness.edxml.findings import Level
+from harness.edxml.formats import STATUS_CODE_RE, STATUS_CODES, parse_date, parse_timestamp
 from harness.edxml.rules.context import Context
-from harness.edxml.tree import child_path, kid, kids
+from harness.edxml.tree import Element, child_path, kid, kids, text
+from harness.ids import parse_document_id
 
 
 def check_status(ctx: Context) -> None:
@@ -44,6 +46,8 @@ def check_status(ctx: Context) -> None:
             f"Timestamp '{ts.text or ''}' không đúng dạng yyyy/MM/dd HH:mm:ss.",
             f"Timestamp '{ts.text or ''}' is not a valid yyyy/MM/dd HH:mm:ss time.",
         )
+    if response_for is not None:
+        _check_linkage(ctx, response_for, ts)
     if code == "02":
         desc = kid(mh, "Description")
         if desc is None or not (desc.text or "").strip():
@@ -67,4 +71,39 @@ def check_status(ctx: Context) -> None:
             encoded,
             "Gói tin trạng thái có tệp đính kèm.",
             "Status package carries attachments.",
+        )
+
+
+def _check_linkage(ctx: Context, response_for: Element, ts: Element | None) -> None:
+    """SHOULD-level coherence of ResponseFor (edxml.md §5.1): its parts agree with its DocumentId,
+    and the status is not dated before the document it reports on."""
+    doc_id = text(kid(response_for, "DocumentId")) or ""
+    parsed = parse_document_id(doc_id)
+    if parsed is None:
+        return
+    # A wrong OrganId is the stateless face of EDX-49 (the DocumentId names the original issuer).
+    for rule_id, name, expected in (
+        ("EDX-49", "OrganId", parsed.organ_id),
+        ("EDX-42", "Code", f"{parsed.number}/{parsed.notation}"),
+        ("EDX-42", "PromulgationDate", parsed.date),
+    ):
+        el = kid(response_for, name)
+        value = text(el)
+        if el is not None and value and value.strip() and value != expected:
+            ctx.report(
+                rule_id,
+                el,
+                f"ResponseFor/{name} = '{value}' không khớp DocumentId '{doc_id}' (mong đợi '{expected}').",
+                f"ResponseFor/{name} = '{value}' disagrees with DocumentId '{doc_id}' (expected '{expected}').",
+                level=Level.SHOULD,
+            )
+    issued = parse_date(parsed.date)
+    stamped = parse_timestamp(text(ts) or "")
+    if ts is not None and issued is not None and stamped is not None and stamped.date() < issued:
+        ctx.report(
+            "EDX-43",
+            ts,
+            f"Trạng thái lúc {text(ts)} sớm hơn ngày ban hành văn bản {parsed.date}.",
+            f"Status time {text(ts)} is earlier than the document's promulgation date {parsed.date}.",
+            level=Level.SHOULD,
         )
