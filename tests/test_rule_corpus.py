@@ -8,9 +8,9 @@ import pytest
 
 from fixtures.edxml import make_corpus
 from harness.edxml import Level, Transport, validate, validate_sequence
+from harness.edxml.builder import build
 from harness.edxml.catalogue import catalogue
 from harness.edxml.factory import DEFAULT_TO, new_document, status_for
-from harness.edxml.builder import build
 from tests.conftest import CORPUS
 
 INVALID = CORPUS / "invalid"

@@ -37,7 +37,7 @@ def test_update_by_business_type_2_then_refusal() -> None:
     assert update.trace_header_list is not None and update.trace_header_list.bussiness is not None
     update.trace_header_list.bussiness.bussiness_doc_type = "2"
     update.trace_header_list.bussiness.document_id = doc.document_id
-    flow = [doc, status_for(doc, DEFAULT_TO, "01"), update, status_for(doc, DEFAULT_TO, "16")]
+    flow: list[m.Package] = [doc, status_for(doc, DEFAULT_TO, "01"), update, status_for(doc, DEFAULT_TO, "16")]
     assert run(*flow) == []
 
 

@@ -28,6 +28,14 @@ def _table(console: Console, report: Report) -> None:
     _findings_table(console, report.findings)
 
 
+_HEADER_PREFIX = "/edXML/edXMLEnvelope/edXMLHeader/"
+
+
+def _short(location: str) -> str:
+    """Table display only: drop the envelope prefix every header location shares (JSON keeps it)."""
+    return location.replace(_HEADER_PREFIX, "…/")
+
+
 def _findings_table(console: Console, findings: list[Finding]) -> None:
     table = Table(show_lines=False, expand=True)
     table.add_column("Quy tắc", no_wrap=True)
@@ -36,7 +44,7 @@ def _findings_table(console: Console, findings: list[Finding]) -> None:
     table.add_column("Nội dung", overflow="fold", ratio=3)
     for f in findings:
         style = "red" if f.level is Level.MUST else "yellow"
-        table.add_row(f"[{style}]{f.rule}[/{style}]", str(f.level), f.location, f.message_vi)
+        table.add_row(f"[{style}]{f.rule}[/{style}]", str(f.level), _short(f.location), f.message_vi)
     console.print(table)
 
 

@@ -6,9 +6,9 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 ICT = timezone(timedelta(hours=7), "ICT")
-DATE_RE = re.compile(r"^\d{4}/\d{2}/\d{2}$")
-TIMESTAMP_RE = re.compile(r"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}$")
-STATUS_CODE_RE = re.compile(r"^\d{2}$")
+DATE_RE = re.compile(r"^[0-9]{4}/[0-9]{2}/[0-9]{2}\Z")
+TIMESTAMP_RE = re.compile(r"^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z")
+STATUS_CODE_RE = re.compile(r"^[0-9]{2}\Z")
 STATUS_CODES = ("01", "02", "03", "04", "05", "06", "13", "15", "16")
 
 

@@ -213,14 +213,16 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
             problems.extend(_syntax_problems(exc.error_log, exc))
             return Loaded(None, problems)
         recover = _get_parser(True)
+        recovered: etree._Element | None
         try:
-            root = etree.fromstring(body, recover)
+            recovered = etree.fromstring(body, recover)
             problems.extend(_syntax_problems(recover.error_log, exc))
         except etree.XMLSyntaxError as again:
-            root = None
+            recovered = None
             problems.extend(_syntax_problems(again.error_log, exc))
-        if root is None:
+        if recovered is None:
             return Loaded(None, problems)
+        root = recovered
     depth = _too_deep(root, limits.max_depth)
     if depth is not None:
         problems.append(

@@ -19,8 +19,8 @@ import yaml
 
 from harness.paths import fixtures_dir
 
-LEGACY_RE = re.compile(r"^(\d{3})\.(\d{2})\.(\d{2})\.([A-Z]\d{2})$")
-QD20_RE = re.compile(r"^[A-Y]\d{2}(\.[0-9A-Z]+)*$")
+LEGACY_RE = re.compile(r"^([0-9]{3})\.([0-9]{2})\.([0-9]{2})\.([A-Z][0-9]{2})\Z")
+QD20_RE = re.compile(r"^[A-Y][0-9]{2}(\.[0-9A-Z]+)*\Z")
 QD20_MAX_LEN = 35
 
 
@@ -63,11 +63,11 @@ class AgencyId:
         path = self.path[:-1]
         if self.shape is IdShape.QD20:
             return AgencyId(".".join(path), self.shape, path)
-        widths = (3, 2, 2)
-        groups = ["0" * w for w in widths]
+        groups = ["000", "00", "00"]  # level 4, 3, 2 as written left to right
         for i, g in enumerate(path[1:]):
             groups[2 - i] = g
-        return AgencyId(".".join([*groups, path[0]]), self.shape, path)
+        # Re-parse so that the parent's path is normalised exactly like a freshly parsed identifier.
+        return parse_agency_id(".".join([*groups, path[0]]))
 
 
 def parse_agency_id(value: str) -> AgencyId:

@@ -101,7 +101,7 @@ def check_type_and_subject(ctx: Context) -> None:
         type_el = kid(dtype, "Type")
         if type_el is None:
             ctx.missing("EDX-14", dtype, "Type")
-        elif (type_el.text or "").strip() not in ("1", "2") or type_el.text != type_el.text.strip():
+        elif (type_el.text or "") not in ("1", "2"):
             ctx.report(
                 "EDX-14",
                 type_el,
