@@ -163,15 +163,15 @@ class Parsed:
     root: Element | None = None
 
 
-def parse(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> Parsed:
-    """Safely parse bytes into the model; never raises on bad input."""
+def parse(data: bytes, *, strict: bool = False, limits: Limits | None = None, model: bool = True) -> Parsed:
+    """Safely parse bytes into the model (skipped when `model` is False); never raises on bad input."""
     loaded = load(data, strict=strict, limits=limits)
     if loaded.root is None:
         return Parsed(None, Kind.UNKNOWN, loaded.problems)
     root = loaded.root
     if not is_element(root):
         return Parsed(None, Kind.UNKNOWN, loaded.problems)
-    return Parsed(to_model(root), package_kind(root), loaded.problems, root)
+    return Parsed(to_model(root) if model else None, package_kind(root), loaded.problems, root)
 
 
 def parse_package(data: bytes, *, strict: bool = True, limits: Limits | None = None) -> m.Package:

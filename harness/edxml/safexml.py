@@ -15,6 +15,7 @@ from lxml import etree
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 100
+DEFAULT_MAX_TAGS = 500_000
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -24,6 +25,7 @@ class Limits:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
+    max_tags: int = DEFAULT_MAX_TAGS  # count of '<' in the input: bounds libxml2's per-node memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +96,35 @@ def _prolog_has_doctype(data: bytes, start: int) -> bool:
     return False
 
 
-def _too_deep(root: etree._Element, max_depth: int) -> int | None:
-    """Depth of the first element found beyond `max_depth`, or None."""
-    stack: list[tuple[etree._Element, int]] = [(root, 1)]
-    while stack:
-        el, depth = stack.pop()
-        if depth > max_depth:
-            return depth
-        stack.extend((child, depth + 1) for child in el)
+def _too_deep(root: etree._Element, max_depth: int) -> bool:
+    """True when some element sits deeper than `max_depth`; a counter, no per-element Python state."""
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if depth > max_depth:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _utf16(data: bytes) -> bool:
+    head = data[:4]
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or head in (b"<\x00?\x00", b"\x00<\x00?")
+
+
+def _invalid_utf8(body: bytes, first: int, data: bytes) -> Problem | None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = first + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        return Problem(
+            f"byte {offset} (dòng {line})",
+            f"Chuỗi byte không phải UTF-8 hợp lệ tại byte {offset}, dòng {line}.",
+            f"Invalid UTF-8 byte sequence at byte {offset}, line {line}.",
+        )
     return None
 
 
@@ -155,6 +178,17 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
     problems: list[Problem] = []
     start = len(_BOM) if data.startswith(_BOM) else 0
     first = data.find(b"<", start)
+    if _utf16(data):
+        return Loaded(
+            None,
+            [
+                Problem(
+                    "/",
+                    "Gói tin mã hóa UTF-16; edXML phải mã hóa UTF-8.",
+                    "Package is encoded in UTF-16; edXML must be UTF-8.",
+                )
+            ],
+        )
     if first < 0 or not data[start:].strip():
         what_vi = "Tệp rỗng" if not data.strip() else "Nội dung không phải XML (không có thẻ nào)"
         what_en = "Empty file" if not data.strip() else "Content is not XML (no markup at all)"
@@ -184,16 +218,13 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
         if strict:
             return Loaded(None, problems)
     body = data[first:]
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = first + exc.start
-        line = data.count(b"\n", 0, offset) + 1
+    tags = body.count(b"<")
+    if tags > limits.max_tags:
         problems.append(
             Problem(
-                f"byte {offset} (dòng {line})",
-                f"Chuỗi byte không phải UTF-8 hợp lệ tại byte {offset}, dòng {line}.",
-                f"Invalid UTF-8 byte sequence at byte {offset}, line {line}.",
+                "/",
+                f"Gói tin có {tags:,} thẻ, vượt giới hạn {limits.max_tags:,}; không phân tích.",
+                f"Package has {tags:,} tags, over the {limits.max_tags:,} limit; not parsed.",
             )
         )
         return Loaded(None, problems)
@@ -206,30 +237,35 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
             )
         )
         return Loaded(None, problems)
+    strict_parser = _get_parser(False)
     try:
-        root = etree.fromstring(body, _get_parser(False))
+        root = etree.fromstring(body, strict_parser)
     except etree.XMLSyntaxError as exc:
+        # Only now pay for a UTF-8 scan: it turns libxml2's encoding error into a byte offset.
+        bad_utf8 = _invalid_utf8(body, first, data)
+        if bad_utf8 is not None:
+            problems.append(bad_utf8)
+            return Loaded(None, problems)
+        # The parser's own log, never exc.error_log: that one is thread-wide and leaks earlier packages.
         if strict:
-            problems.extend(_syntax_problems(exc.error_log, exc))
+            problems.extend(_syntax_problems(strict_parser.error_log, exc))
             return Loaded(None, problems)
         recover = _get_parser(True)
         recovered: etree._Element | None
         try:
             recovered = etree.fromstring(body, recover)
-            problems.extend(_syntax_problems(recover.error_log, exc))
-        except etree.XMLSyntaxError as again:
+        except etree.XMLSyntaxError:
             recovered = None
-            problems.extend(_syntax_problems(again.error_log, exc))
+        problems.extend(_syntax_problems(recover.error_log, exc))
         if recovered is None:
             return Loaded(None, problems)
         root = recovered
-    depth = _too_deep(root, limits.max_depth)
-    if depth is not None:
+    if _too_deep(root, limits.max_depth):
         problems.append(
             Problem(
                 "/",
-                f"Cây XML sâu quá giới hạn {limits.max_depth} mức (gặp mức {depth}).",
-                f"XML nesting exceeds the {limits.max_depth}-level limit (reached {depth}).",
+                f"Cây XML sâu quá giới hạn {limits.max_depth} mức.",
+                f"XML nesting exceeds the {limits.max_depth}-level limit.",
             )
         )
         return Loaded(None, problems)

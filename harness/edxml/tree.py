@@ -7,6 +7,8 @@ edXMLHeader/MessageHeader/To[2]/OrganId`.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from harness.edxml.namespaces import NS, local_name, namespace_of
@@ -42,20 +44,20 @@ def text(el: Element | None) -> str | None:
     return el.text or ""
 
 
+_CLARK = re.compile(r"\{[^}]*\}")
+
+
 def path(el: Element) -> str:
-    """Location of `el` as a path of local names, with [n] where a name repeats."""
-    steps: list[str] = []
-    node: Element | None = el
-    while node is not None:
-        name = local_name(str(node.tag))
-        parent = node.getparent()
-        if parent is not None:
-            same = [c for c in parent if is_element(c) and c.tag == node.tag]
-            if len(same) > 1:
-                name = f"{name}[{same.index(node) + 1}]"
-        steps.append(name)
-        node = parent
-    return "/" + "/".join(reversed(steps))
+    """Location of `el` as a path of local names, with [n] where a name repeats.
+
+    Built by lxml's `getelementpath` in C: listing siblings in Python made a package with
+    thousands of repeated elements quadratic.
+    """
+    tree = el.getroottree()
+    root = tree.getroot()
+    head = "/" + local_name(str(root.tag))
+    rel = tree.getelementpath(el)
+    return head if rel == "." else f"{head}/{_CLARK.sub('', rel)}"
 
 
 def child_path(parent: Element, name: str) -> str:

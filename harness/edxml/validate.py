@@ -30,9 +30,14 @@ def inspect(
     today: date | None = None,
     transport: Transport | None = None,
     path: str | None = None,
+    model: bool = True,
 ) -> Inspection:
-    """Parse safely, then run every stateless rule; never raises on bad input."""
-    parsed = parse(data, strict=strict, limits=limits)
+    """Parse safely, then run every stateless rule; never raises on bad input.
+
+    `model=False` skips building the package model (and its copy of the attachment text) for
+    callers that only want findings.
+    """
+    parsed = parse(data, strict=strict, limits=limits, model=model)
     r01 = rule("EDX-01")
     report = Report(kind=parsed.kind, path=path)
     report.findings.extend(
@@ -46,7 +51,7 @@ def inspect(
             transport=transport,
         )
         run_checks(ctx)
-        report.findings.extend(ctx.findings)
+        report.findings.extend(ctx.close())
     return Inspection(report, parsed)
 
 
@@ -60,7 +65,7 @@ def validate(
     path: str | None = None,
 ) -> Report:
     """Findings of every stateless EDX rule on one package."""
-    return inspect(data, strict=strict, limits=limits, today=today, transport=transport, path=path).report
+    return inspect(data, strict=strict, limits=limits, today=today, transport=transport, path=path, model=False).report
 
 
 def validate_sequence(

@@ -22,7 +22,8 @@ def _cid(value: str) -> str:
 def decode_base64(value: str) -> bytes | None:
     """Standard-alphabet base64, tolerating line breaks; None when invalid."""
     try:
-        return b64decode(value, validate=True)
+        # Straight from the str, no intermediate bytes copy; strict mode refuses junk and bad padding.
+        return binascii.a2b_base64(value, strict_mode=True)
     except (binascii.Error, ValueError):
         pass
     try:

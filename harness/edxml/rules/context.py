@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from harness.edxml.catalogue import rule
 from harness.edxml.findings import Finding, Kind, Level
 from harness.edxml.tree import Element, child_path, kid, path
+
+MAX_FINDINGS_PER_RULE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +35,40 @@ class Context:
     message_header: Element | None = None
     body: Element | None = None
     findings: list[Finding] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
 
     def report(self, rule_id: str, where: Element | str, vi: str, en: str, level: Level | None = None) -> None:
-        """Record a finding of `rule_id` at an element (or a location string)."""
+        """Record a finding of `rule_id` at an element (or a location string), up to the per-rule cap."""
+        self.counts[rule_id] += 1
+        if self.counts[rule_id] > MAX_FINDINGS_PER_RULE:
+            return  # counted and summarised by close(); no location computed for a flood
         r = rule(rule_id)
         location = where if isinstance(where, str) else path(where)
         self.findings.append(Finding(rule_id, level or r.level, location, vi, en, r.source))
 
+    def close(self) -> list[Finding]:
+        """All findings, plus one summary per rule whose findings were capped."""
+        for rule_id, count in self.counts.items():
+            if count > MAX_FINDINGS_PER_RULE:
+                r = rule(rule_id)
+                more = count - MAX_FINDINGS_PER_RULE
+                self.findings.append(
+                    Finding(
+                        rule_id,
+                        r.level,
+                        "/",
+                        f"... và {more:,} phát hiện {rule_id} khác (chỉ liệt kê {MAX_FINDINGS_PER_RULE}).",
+                        f"... and {more:,} more {rule_id} findings (only {MAX_FINDINGS_PER_RULE} listed).",
+                        r.source,
+                    )
+                )
+        return self.findings
+
     def missing(self, rule_id: str, parent: Element, name: str) -> None:
         """Report that `parent` lacks its child `name`."""
+        if self.counts[rule_id] >= MAX_FINDINGS_PER_RULE:
+            self.counts[rule_id] += 1
+            return
         self.report(rule_id, child_path(parent, name), f"Thiếu phần tử {name}.", f"Missing element {name}.")
 
     def require_text(
