@@ -67,15 +67,7 @@ def check_bussiness(ctx: Context) -> None:
             level=Level.SHOULD,
         )
     doc_type = ctx.require_text("EDX-25", bus, "BussinessDocType", label="BussinessDocType")
-    type_el = kid(bus, "BussinessDocType")
-    if doc_type and doc_type.strip() and doc_type not in ("0", "1", "2", "3"):
-        assert type_el is not None
-        ctx.report(
-            "EDX-25",
-            type_el,
-            f"BussinessDocType = '{doc_type}' không thuộc {{0, 1, 2, 3}}.",
-            f"BussinessDocType = '{doc_type}' is not one of {{0, 1, 2, 3}}.",
-        )
+    ctx.one_of("EDX-25", kid(bus, "BussinessDocType"), ("0", "1", "2", "3"), "BussinessDocType")
     ctx.one_of("EDX-29", kid(bus, "Paper"), ("0", "1"), "Bussiness/Paper")
     if doc_type in ("1", "2", "3"):
         ctx.require_text("EDX-26", bus, "DocumentId", label="Bussiness/DocumentId")
