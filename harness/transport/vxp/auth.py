@@ -1,0 +1,178 @@
+"""The VNPT VXP request-signing scheme (axis-protocol.md §2.2), shared by client and server.
+
+Every parameter travels as an `XroadVnpt-<name>` header. The client signs a chosen set of them:
+`sign-header-key` lists the names, `sign-header` is a compact JSON object of the prefixed names
+and values, and `hash-header` is the lowercase hex HMAC-SHA256 of the raw `sign-header` string
+under the shared secret. The server recomputes the HMAC over the raw string it received (never a
+re-serialisation) and checks each signed header against the JSON value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+PREFIX = "XroadVnpt-"
+SIGN_HEADER_KEY = "sign-header-key"
+SIGN_HEADER = "sign-header"
+HASH_HEADER = "hash-header"
+VERSION = "3.0.201608"
+USER_AGENT = "JAVASDKAgent/1.0.0 XRoad/VPCP"
+TIMESTAMP_FORMAT = "%d%m%Y" + "T" + "%H%M%S"
+
+
+def java_timestamp(now: datetime) -> str:
+    """`ddMMyyyy'T'HHmmss+SSSS`: the SDK's format, where SSSS is milliseconds, not a zone."""
+    return f"{now.strftime(TIMESTAMP_FORMAT)}+{now.microsecond // 1000:04d}"
+
+
+def parse_java_timestamp(value: str) -> datetime | None:
+    """The inverse of `java_timestamp` (naive local time), or None when it does not parse."""
+    head, sep, millis = value.partition("+")
+    if not sep or not millis.isdigit() or len(millis) != 4:
+        return None
+    try:
+        parsed = datetime.strptime(head, TIMESTAMP_FORMAT)
+    except ValueError:
+        return None
+    return parsed.replace(microsecond=int(millis) * 1000)
+
+
+def hash_file(data: bytes, *, padded: bool = False) -> str:
+    """SHA-256 hex of a file; the SDK drops leading zeros of each byte (`Integer.toHexString`)."""
+    digest = hashlib.sha256(data).digest()
+    if padded:
+        return digest.hex()
+    return "".join(format(b, "x") for b in digest)
+
+
+def hash_file_matches(value: str, data: bytes) -> bool:
+    """True when `value` is the SDK's unpadded or the proper hex SHA-256 of `data`."""
+    v = value.strip().lower()
+    return hmac.compare_digest(v, hash_file(data)) or hmac.compare_digest(v, hash_file(data, padded=True))
+
+
+def hmac_hex(secret: str, message: str) -> str:
+    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _java_string_hash(s: str) -> int:
+    """`String.hashCode()`: over UTF-16 code units, in 32-bit arithmetic."""
+    units = s.encode("utf-16-le")
+    h = 0
+    for i in range(0, len(units), 2):
+        h = (31 * h + units[i] + (units[i + 1] << 8)) & 0xFFFFFFFF
+    return h
+
+
+def java_hashmap_order(keys: Iterable[str]) -> list[str]:
+    """Iteration order of a `java.util.HashMap` holding `keys` (inserted in the given order).
+
+    The SDK signs its header map in this order; reproducing it lets tests replay byte-identical
+    requests (it gives `systemid;servicetype;messagetype;hash-file;from;to;timestamp;Content-Type`
+    for the captured sendEdoc).
+    """
+    ordered = list(dict.fromkeys(keys))
+    size = 16
+    while len(ordered) > 0.75 * size:
+        size *= 2
+
+    def bucket(k: str) -> int:
+        h = _java_string_hash(k)
+        return (h ^ (h >> 16)) & (size - 1)
+
+    return sorted(ordered, key=lambda k: (bucket(k), ordered.index(k)))
+
+
+def sign(secret: str, params: Mapping[str, str], order: Iterable[str] | None = None) -> dict[str, str]:
+    """Every `XroadVnpt-*` header of a signed request, signatures included.
+
+    `params` are the unprefixed names and values, all of which are signed; `order` chooses the
+    order of the signed names (Java HashMap order by default, as the SDK does).
+    """
+    names = list(order) if order is not None else java_hashmap_order(params)
+    sign_header = json.dumps({PREFIX + n: params[n] for n in names}, separators=(",", ":"), ensure_ascii=True)
+    headers = {PREFIX + n: params[n] for n in params}
+    headers[PREFIX + SIGN_HEADER_KEY] = ";".join(names)
+    headers[PREFIX + SIGN_HEADER] = sign_header
+    headers[PREFIX + HASH_HEADER] = hmac_hex(secret, sign_header)
+    return headers
+
+
+class AuthError(Exception):
+    """Why a request's signature does not hold; `reason` is ASCII (it goes into ErrorDesc)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """The parameters a request carried, by lowercase unprefixed name, and which were signed."""
+
+    params: dict[str, str]
+    signed: frozenset[str]
+
+    def get(self, name: str) -> str | None:
+        return self.params.get(name.lower())
+
+
+def _wire_value(value: str) -> str:
+    """Header values arrive as latin-1 text; a UTF-8 client's bytes are recovered when possible."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def read_params(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Every `XroadVnpt-*` header by lowercase unprefixed name (the last one wins)."""
+    prefix = PREFIX.lower()
+    out: dict[str, str] = {}
+    for name, value in headers:
+        low = name.lower()
+        if low.startswith(prefix):
+            out[low[len(prefix) :]] = _wire_value(value)
+    return out
+
+
+def verify(secret: str, params: Mapping[str, str]) -> SignedRequest:
+    """Check the HMAC and that each signed header matches its signed value; raise AuthError.
+
+    Names compare case-insensitively (`docId`/`docid`); unsigned extra headers are tolerated,
+    since the SDK keeps re-sending stale keys from earlier calls.
+    """
+    sign_header = params.get(SIGN_HEADER)
+    hash_header = params.get(HASH_HEADER)
+    key_list = params.get(SIGN_HEADER_KEY)
+    if sign_header is None or hash_header is None or key_list is None:
+        raise AuthError("Thieu tieu de chu ky (sign-header, sign-header-key, hash-header)")
+    if not hmac.compare_digest(hmac_hex(secret, sign_header), hash_header.strip().lower()):
+        raise AuthError("Chu ky HMAC khong hop le")
+    try:
+        signed_values = json.loads(sign_header)
+    except ValueError:
+        raise AuthError("sign-header khong phai JSON") from None
+    if not isinstance(signed_values, dict):
+        raise AuthError("sign-header khong phai doi tuong JSON")
+    by_name = {str(k).lower(): v for k, v in signed_values.items()}
+    names = [n.strip() for n in key_list.split(";") if n.strip()]
+    prefix = PREFIX.lower()
+    merged = dict(params)
+    for name in names:
+        low = name.lower()
+        signed = by_name.get(prefix + low)
+        if not isinstance(signed, str):
+            raise AuthError(f"Tieu de {name} khong co trong sign-header")
+        sent = params.get(low)
+        if sent is None:
+            raise AuthError(f"Thieu tieu de {PREFIX}{name}")
+        if sent.strip() != signed.strip():
+            raise AuthError(f"Tieu de {PREFIX}{name} khong khop voi gia tri da ky")
+        merged[low] = signed
+    return SignedRequest(merged, frozenset(n.lower() for n in names))

@@ -1,0 +1,1 @@
+"""A simulated document-interconnect axis (national or provincial) speaking the VXP protocol."""

@@ -1,0 +1,36 @@
+"""`python -m simulators.axis --config axis.json`: serve one simulated axis with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import uvicorn
+
+from simulators.axis.app import create_app
+from simulators.axis.config import AxisConfig
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m simulators.axis", description=__doc__)
+    parser.add_argument("--config", type=Path, required=True, help="AxisConfig JSON written by the launcher")
+    parser.add_argument("--log-level", default="warning")
+    args = parser.parse_args(argv)
+    config = AxisConfig.load(args.config)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    uvicorn.run(
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        log_level=args.log_level,
+        access_log=False,
+        http="httptools",
+        loop="uvloop",
+        timeout_graceful_shutdown=5,
+        limit_concurrency=1000,
+    )
+
+
+if __name__ == "__main__":
+    main()

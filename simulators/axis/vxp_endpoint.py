@@ -1,0 +1,147 @@
+"""The VXP endpoint over HTTP: bounded body reading, authentication, faults, journal, reply.
+
+Every request, refused or not, leaves one journal row. Replies are HTTP 200 JSON with the
+envelope (the SDK parses error bodies too), except downloadEdoc (raw bytes, 404 empty) and an
+axis made "down" by a fault (503).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+
+from harness.transport.vxp.auth import AuthError, SignedRequest, parse_java_timestamp, read_params, verify
+from harness.transport.vxp.wire import ErrorCode, envelope
+from simulators.axis.config import SystemSpec
+from simulators.axis.faults import FaultKind
+from simulators.axis.intake import Refusal
+from simulators.axis.service import Axis, Outcome, fail, json_outcome, now_text
+
+log = logging.getLogger(__name__)
+
+SMALL_BODY = 1024 * 1024
+"""Body cap for operations that carry no package (their body is `{}` or a small JSON)."""
+DISCARD_LIMIT = 4 * 1024 * 1024 * 1024
+"""An oversized body is read and thrown away up to this, so the client still gets its reply."""
+
+
+class TooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, or TooLarge after draining it without keeping more than `limit` bytes."""
+    declared = request.headers.get("content-length")
+    chunks: list[bytes] = []
+    size = 0
+    too_large = declared is not None and declared.isdigit() and int(declared) > limit
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            too_large = True
+            chunks = []
+        if too_large:
+            if size > DISCARD_LIMIT:
+                break
+            continue
+        chunks.append(chunk)
+    if too_large:
+        raise TooLarge()
+    return b"".join(chunks)
+
+
+class VxpEndpoint:
+    def __init__(self, axis: Axis) -> None:
+        self.axis = axis
+
+    def authenticate(self, params: dict[str, str]) -> tuple[SystemSpec, SignedRequest]:
+        system_id = (params.get("systemid") or "").strip()
+        if not system_id:
+            raise Refusal(ErrorCode.UNAUTHORIZED, "Thieu tham so systemid")
+        system = self.axis.systems.get(system_id)
+        if system is None:
+            raise Refusal(ErrorCode.UNAUTHORIZED, f"He thong {system_id} chua duoc dang ky")
+        try:
+            signed = verify(system.secret, params)
+        except AuthError as exc:
+            raise Refusal(ErrorCode.UNAUTHORIZED, exc.reason) from None
+        window = self.axis.config.freshness_seconds
+        if window is not None:
+            stamp = parse_java_timestamp(signed.get("timestamp") or "")
+            now = datetime.now()
+            if stamp is None or abs((now - stamp).total_seconds()) > window:
+                raise Refusal(ErrorCode.UNAUTHORIZED, "timestamp khong hop le hoac da qua han")
+        return system, signed
+
+    async def endpoint(self, request: Request) -> Response:
+        started = time.perf_counter()
+        operation = request.path_params["operation"]
+        axis = self.axis
+        system_id = request.headers.get("xroadvnpt-systemid", "")
+        bytes_in = 0
+        try:
+            outcome = await self.handle(request, operation)
+        except TooLarge:
+            outcome = fail(
+                ErrorCode.TOO_LARGE, f"Noi dung vuot qua dung luong toi da {axis.config.max_body_bytes} byte"
+            )
+        except ClientDisconnect:
+            outcome = fail(ErrorCode.BAD_REQUEST, "Ket noi bi ngat khi dang gui noi dung")
+        except Refusal as r:
+            outcome = fail(r.code, r.desc)
+            if operation == "downloadEdoc":
+                outcome = Outcome(raw=b"", http_status=404, note=r.desc)
+        except Exception:
+            log.exception("internal error in %s", operation)
+            outcome = fail(ErrorCode.INTERNAL, "Loi noi bo cua truc")
+        if outcome.raw is not None:
+            response = Response(outcome.raw, status_code=outcome.http_status, media_type="application/xml")
+        else:
+            response = Response(json_outcome(outcome), status_code=outcome.http_status, media_type="application/json")
+        bytes_in = int(request.headers.get("content-length") or 0)
+        try:
+            axis.store.journal_add(
+                {
+                    "ts": now_text(),
+                    "system_id": system_id,
+                    "operation": operation,
+                    "doc_ids": outcome.doc_ids,
+                    "http_status": outcome.http_status,
+                    "status": outcome.status,
+                    "error_code": outcome.error_code,
+                    "error_desc": outcome.error_desc or outcome.note,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "bytes_in": bytes_in,
+                    "bytes_out": len(response.body),
+                    "remote": request.client.host if request.client else "",
+                    "note": outcome.note,
+                }
+            )
+        except Exception:
+            log.exception("journal write failed")
+        return response
+
+    async def handle(self, request: Request, operation: str) -> Outcome:
+        axis = self.axis
+        handler = axis.handlers.get(operation)
+        if handler is None:
+            raise Refusal(ErrorCode.NOT_FOUND, f"Khong ho tro thao tac {operation}")
+        params = read_params(request.headers.items())
+        down = axis.faults.fire(FaultKind.DOWN, operation, (params.get("systemid", ""),))
+        if down is not None:
+            return Outcome(envelope(ErrorCode.UNAVAILABLE, "Truc tam ngung hoat dong (gia lap)"), http_status=503)
+        limit = axis.config.max_body_bytes + 2 if operation == "sendEdoc" else SMALL_BODY
+        body = await read_body(request, limit)
+        system, signed = self.authenticate(params)
+        agencies = axis.agencies_of(system)
+        slow = axis.faults.fire(FaultKind.LATENCY, operation, agencies)
+        if slow is not None:
+            await asyncio.sleep(slow.latency_ms / 1000)
+        if axis.faults.fire(FaultKind.ERROR, operation, agencies) is not None:
+            return fail(ErrorCode.INTERNAL, "Loi he thong (gia lap)")
+        return await handler(system, signed, body)
