@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from harness import __version__
+from harness.cli.sim_cmd import sim_group
 from harness.cli.validate_cmd import validate_command
 
 
@@ -15,6 +16,7 @@ def cli() -> None:
 
 
 cli.add_command(validate_command)
+cli.add_command(sim_group)
 
 
 def main() -> None:
