@@ -59,7 +59,7 @@ class AxisSettings:
     base_path: str = DEFAULT_BASE_PATH
     host: str = "127.0.0.1"
     strictness: Strictness = Strictness.TRANSPORT
-    durability: Durability = Durability.NORMAL
+    durability: Durability = Durability.OFF
     poll_interval: float = 1.0
     freshness_seconds: float | None = None
     max_body_bytes: int = 50 * 1024 * 1024

@@ -31,11 +31,12 @@ def inspect(
     transport: Transport | None = None,
     path: str | None = None,
     model: bool = True,
+    carriage_only: bool = False,
 ) -> Inspection:
     """Parse safely, then run every stateless rule; never raises on bad input.
 
     `model=False` skips building the package model (and its copy of the attachment text) for
-    callers that only want findings.
+    callers that only want findings; `carriage_only` limits the rules to those an axis needs.
     """
     parsed = parse(data, strict=strict, limits=limits, model=model)
     r01 = rule("EDX-01")
@@ -50,7 +51,7 @@ def inspect(
             today=today or now_ict().date(),
             transport=transport,
         )
-        run_checks(ctx)
+        run_checks(ctx, carriage_only=carriage_only)
         report.findings.extend(ctx.close())
     return Inspection(report, parsed)
 

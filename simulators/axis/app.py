@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,19 +18,34 @@ from simulators.axis.relay import Relay
 from simulators.axis.service import Axis
 from simulators.axis.vxp_endpoint import VxpEndpoint
 
+log = logging.getLogger(__name__)
+JOURNAL_FLUSH_SECONDS = 0.2
+
 
 def create_app(config: AxisConfig) -> Starlette:
     """Open the store and, for a provincial axis, run the relay to the national axis."""
     axis = Axis(config)
     relay = Relay(axis, config.upstream) if config.upstream is not None else None
 
+    async def flush_journal() -> None:
+        while True:
+            await asyncio.sleep(JOURNAL_FLUSH_SECONDS)
+            try:
+                axis.store.flush_journal()
+            except sqlite3.Error:
+                log.exception("journal flush failed")
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if relay is not None:
             relay.start()
+        flusher = asyncio.create_task(flush_journal())
         try:
             yield
         finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
             if relay is not None:
                 await relay.stop()
             axis.close()

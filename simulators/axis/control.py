@@ -26,6 +26,8 @@ from simulators.axis.routing import Route as MailRoute
 from simulators.axis.service import Axis, now_text
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+CONTROL_REGISTRANT = "_sim"
+"""`registered_by` of agencies added here, so that a reset with `registry` forgets them too."""
 STARTED = time.time()
 
 
@@ -150,7 +152,7 @@ def control_routes(axis: Axis) -> list[Route]:
                 mail=str(d.get("mail", "")),
                 code_qd20=str(d.get("code_qd20", "")),
             )
-            axis.store.register_organization(org, "", now_text())
+            axis.store.register_organization(org, CONTROL_REGISTRANT, now_text())
             axis.reload()
             return JSONResponse({"code": org.code}, status_code=201)
         return JSONResponse(axis.store.organizations(include_deleted=True))

@@ -115,7 +115,14 @@ def read_package(
         kind = parsed.kind
     else:
         transport = Transport(messagetype=mt or None, servicetype=st, from_=sender_param)
-        result = inspect(body, strict=False, limits=limits, transport=transport, model=False)
+        result = inspect(
+            body,
+            strict=False,
+            limits=limits,
+            transport=transport,
+            model=False,
+            carriage_only=strictness is Strictness.TRANSPORT,
+        )
         findings = result.report.findings
         root = result.parsed.root
         kind = result.parsed.kind

@@ -46,10 +46,16 @@ RELAY_KEY = "sim-relay-key"
 
 @dataclass(slots=True)
 class Outcome:
-    """What an operation answers: a JSON envelope, or raw bytes for downloadEdoc."""
+    """What an operation answers: a JSON envelope, or raw bytes for downloadEdoc.
+
+    A refused downloadEdoc answers an empty raw body but keeps its envelope in `body`, so the
+    journal records the refusal (FAIL and its code) rather than an OK.
+    """
 
     body: dict[str, Any] | None = None
     raw: bytes | None = None
+    data_b64: bytes | None = None
+    """A `data` field already base64-encoded (getEdoc), spliced in without a JSON pass over it."""
     http_status: int = 200
     doc_ids: list[str] = field(default_factory=list)
     note: str = ""
@@ -302,14 +308,14 @@ class Axis:
         doc_id = self.doc_id_param(params)
         self.owned_delivery(system, doc_id)
         content = self.store.delivery_body(doc_id) or b""
-        return Outcome(envelope(data=base64.b64encode(content).decode("ascii")), doc_ids=[doc_id])
+        return Outcome(envelope(), data_b64=base64.b64encode(content), doc_ids=[doc_id])
 
     async def download_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         try:
             doc_id = self.doc_id_param(params)
             self.owned_delivery(system, doc_id)
         except Refusal as r:
-            return Outcome(raw=b"", http_status=404, note=r.desc)
+            return Outcome(envelope(r.code, r.desc), raw=b"", http_status=404, note=r.desc)
         return Outcome(raw=self.store.delivery_body(doc_id) or b"", doc_ids=[doc_id])
 
     async def update_status(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
@@ -429,7 +435,11 @@ class Axis:
         except InvalidIdentifier as exc:
             raise Refusal(ErrorCode.BAD_REQUEST, f"Ma don vi {code} khong hop le: {exc.reason_vi}") from None
         existing = self.store.organization(code)
-        if existing is not None and not existing["deleted"] and existing["registered_by"] not in ("", system.system_id):
+        # A code another system acts for, or a directory entry that is not the caller's, stays theirs:
+        # taking it over would open their mailbox to the caller and let it send in their name.
+        held = existing is not None and not existing["deleted"] and existing["registered_by"] != system.system_id
+        others = any(owns(s, code) for s in self.systems.values() if s.system_id != system.system_id)
+        if others or (held and not owns(system, code)):
             raise Refusal(ErrorCode.CONFLICT, f"Ma don vi {code} da duoc he thong khac dang ky")
         org = OrganizationSpec(code, name, str(req.get("pcode") or ""), str(req.get("mail") or ""))
         self.store.register_organization(
@@ -453,4 +463,7 @@ class Axis:
 
 
 def json_outcome(outcome: Outcome) -> bytes:
-    return json.dumps(outcome.body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    head = json.dumps(outcome.body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    if outcome.data_b64 is None:
+        return head
+    return head[:-1] + b',"data":"' + outcome.data_b64 + b'"}'

@@ -95,7 +95,7 @@ class VxpEndpoint:
         except Refusal as r:
             outcome = fail(r.code, r.desc)
             if operation == "downloadEdoc":
-                outcome = Outcome(raw=b"", http_status=404, note=r.desc)
+                outcome = Outcome(envelope(r.code, r.desc), raw=b"", http_status=404, note=r.desc)
         except Exception:
             log.exception("internal error in %s", operation)
             outcome = fail(ErrorCode.INTERNAL, "Loi noi bo cua truc")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness.edxml.findings import Kind
 from harness.edxml.rules.attachments import check_attachment_content, check_manifest
 from harness.edxml.rules.context import Context, Transport
-from harness.edxml.rules.header import check_document_header, check_lengths
+from harness.edxml.rules.header import check_document_header, check_lengths, check_parties
 from harness.edxml.rules.identifiers import check_identifiers
 from harness.edxml.rules.sequence import SequenceChecker
 from harness.edxml.rules.signature import check_signature
@@ -47,19 +47,29 @@ def check_transport(ctx: Context) -> None:
         )
 
 
-def run_checks(ctx: Context) -> None:
-    """Run every stateless rule that applies to the package kind."""
+def run_checks(ctx: Context, *, carriage_only: bool = False) -> None:
+    """Run every stateless rule that applies to the package kind.
+
+    `carriage_only` runs just the groups an axis needs to carry a package (structure,
+    identifiers, status addressing, manifest and attachments, transport); an axis at
+    "transport" strictness uses it to skip the header, trace and signature conventions.
+    """
     if not check_structure(ctx):
         return
     check_identifiers(ctx)
-    check_lengths(ctx)
+    if not carriage_only:
+        check_lengths(ctx)
     if ctx.kind is Kind.STATUS:
         check_status(ctx)
     else:
-        check_document_header(ctx)
-        check_trace_headers(ctx)
-        check_bussiness(ctx)
+        if carriage_only:
+            check_parties(ctx)
+        else:
+            check_document_header(ctx)
+            check_trace_headers(ctx)
+            check_bussiness(ctx)
         check_manifest(ctx)
         check_attachment_content(ctx)
-    check_signature(ctx)
+    if not carriage_only:
+        check_signature(ctx)
     check_transport(ctx)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 PREFIX = "XroadVnpt-"
 SIGN_HEADER_KEY = "sign-header-key"
@@ -52,8 +53,10 @@ def hash_file(data: bytes, *, padded: bool = False) -> str:
 
 def hash_file_matches(value: str, data: bytes) -> bool:
     """True when `value` is the SDK's unpadded or the proper hex SHA-256 of `data`."""
-    v = value.strip().lower()
-    return hmac.compare_digest(v, hash_file(data)) or hmac.compare_digest(v, hash_file(data, padded=True))
+    v = value.strip().lower().encode("utf-8")
+    digest = hashlib.sha256(data).digest()
+    unpadded = "".join(format(b, "x") for b in digest).encode("ascii")
+    return hmac.compare_digest(v, unpadded) or hmac.compare_digest(v, digest.hex().encode("ascii"))
 
 
 def hmac_hex(secret: str, message: str) -> str:
@@ -76,7 +79,11 @@ def java_hashmap_order(keys: Iterable[str]) -> list[str]:
     requests (it gives `systemid;servicetype;messagetype;hash-file;from;to;timestamp;Content-Type`
     for the captured sendEdoc).
     """
-    ordered = list(dict.fromkeys(keys))
+    return list(_hashmap_order(tuple(dict.fromkeys(keys))))
+
+
+@lru_cache(maxsize=1024)
+def _hashmap_order(ordered: tuple[str, ...]) -> tuple[str, ...]:
     size = 16
     while len(ordered) > 0.75 * size:
         size *= 2
@@ -85,7 +92,7 @@ def java_hashmap_order(keys: Iterable[str]) -> list[str]:
         h = _java_string_hash(k)
         return (h ^ (h >> 16)) & (size - 1)
 
-    return sorted(ordered, key=lambda k: (bucket(k), ordered.index(k)))
+    return tuple(sorted(ordered, key=lambda k: (bucket(k), ordered.index(k))))
 
 
 def sign(secret: str, params: Mapping[str, str], order: Iterable[str] | None = None) -> dict[str, str]:
@@ -141,18 +148,26 @@ def read_params(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def verify(secret: str, params: Mapping[str, str]) -> SignedRequest:
-    """Check the HMAC and that each signed header matches its signed value; raise AuthError.
+def _ascii_name(name: str) -> str:
+    return name.encode("ascii", "replace").decode("ascii")
 
-    Names compare case-insensitively (`docId`/`docid`); unsigned extra headers are tolerated,
-    since the SDK keeps re-sending stale keys from earlier calls.
+
+def verify(secret: str, params: Mapping[str, str]) -> SignedRequest:
+    """Check the HMAC and that every signed value matches the header sent; raise AuthError.
+
+    The signed JSON is the truth: each `XroadVnpt-*` entry in it must arrive as a header with the
+    same value, and each name of `sign-header-key` must be in it (the key list itself is not
+    covered by the HMAC, so it cannot be allowed to hide a signed entry). Names compare
+    case-insensitively (`docId`/`docid`); unsigned extra headers are tolerated, since the SDK
+    keeps re-sending stale keys from earlier calls.
     """
     sign_header = params.get(SIGN_HEADER)
     hash_header = params.get(HASH_HEADER)
     key_list = params.get(SIGN_HEADER_KEY)
     if sign_header is None or hash_header is None or key_list is None:
         raise AuthError("Thieu tieu de chu ky (sign-header, sign-header-key, hash-header)")
-    if not hmac.compare_digest(hmac_hex(secret, sign_header), hash_header.strip().lower()):
+    expected = hmac_hex(secret, sign_header).encode("ascii")
+    if not hmac.compare_digest(expected, hash_header.strip().lower().encode("utf-8")):
         raise AuthError("Chu ky HMAC khong hop le")
     try:
         signed_values = json.loads(sign_header)
@@ -160,19 +175,23 @@ def verify(secret: str, params: Mapping[str, str]) -> SignedRequest:
         raise AuthError("sign-header khong phai JSON") from None
     if not isinstance(signed_values, dict):
         raise AuthError("sign-header khong phai doi tuong JSON")
-    by_name = {str(k).lower(): v for k, v in signed_values.items()}
-    names = [n.strip() for n in key_list.split(";") if n.strip()]
     prefix = PREFIX.lower()
-    merged = dict(params)
-    for name in names:
-        low = name.lower()
-        signed = by_name.get(prefix + low)
-        if not isinstance(signed, str):
-            raise AuthError(f"Tieu de {name} khong co trong sign-header")
-        sent = params.get(low)
+    signed: dict[str, str] = {}
+    for key, value in signed_values.items():
+        low = str(key).lower()
+        if not low.startswith(prefix):
+            continue
+        name = low[len(prefix) :]
+        shown = _ascii_name(str(key)[len(prefix) :])
+        if not isinstance(value, str):
+            raise AuthError(f"Gia tri da ky cua {shown} khong phai chuoi")
+        sent = params.get(name)
         if sent is None:
-            raise AuthError(f"Thieu tieu de {PREFIX}{name}")
-        if sent.strip() != signed.strip():
-            raise AuthError(f"Tieu de {PREFIX}{name} khong khop voi gia tri da ky")
-        merged[low] = signed
-    return SignedRequest(merged, frozenset(n.lower() for n in names))
+            raise AuthError(f"Thieu tieu de {PREFIX}{shown}")
+        if sent.strip() != value.strip():
+            raise AuthError(f"Tieu de {PREFIX}{shown} khong khop voi gia tri da ky")
+        signed[name] = value
+    for name in (n.strip().lower() for n in key_list.split(";") if n.strip()):
+        if name not in signed:
+            raise AuthError(f"Tieu de {_ascii_name(name)} khong co trong sign-header")
+    return SignedRequest({**params, **signed}, frozenset(signed))

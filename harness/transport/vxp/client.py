@@ -27,21 +27,28 @@ def _download(operation: str, response: httpx.Response) -> bytes:
     """downloadEdoc: the SDK takes any non-empty body as the package, whatever the HTTP status."""
     if response.content:
         return response.content
-    raise VxpError(operation, Reply("FAIL", ErrorCode.LOCAL.value, f"Empty body (HTTP {response.status_code})", 0))
+    reply = Reply("FAIL", ErrorCode.LOCAL.value, f"Empty body (HTTP {response.status_code})", response.status_code)
+    raise VxpError(operation, reply)
 
 
 class _Base:
-    def __init__(self, endpoint: str, system_id: str, secret: str, *, quirks: Quirks | None = None) -> None:
+    def __init__(
+        self, endpoint: str, system_id: str, secret: str, *, quirks: Quirks | None, timeout: httpx.Timeout | float
+    ) -> None:
         self.protocol = Protocol(endpoint, system_id, secret, quirks or Quirks())
+        self._timeout = httpx.Timeout(timeout).as_dict()
 
     @property
     def system_id(self) -> str:
         return self.protocol.system_id
 
-    @staticmethod
-    def _httpx_request(client: httpx.Client | httpx.AsyncClient, req: PreparedRequest) -> httpx.Request:
+    def _httpx_request(self, req: PreparedRequest) -> httpx.Request:
+        """A request for the transport itself: the VXP protocol has no cookies, redirects or auth
+        flows, and skipping the client's layers for them halves the client's cost per call."""
         headers = [(k.encode("ascii"), v) for k, v in req.headers.items()]
-        return client.build_request(req.method, req.url, headers=headers, content=req.content)
+        return httpx.Request(
+            req.method, req.url, headers=headers, content=req.content, extensions={"timeout": self._timeout}
+        )
 
 
 class VxpClient(_Base):
@@ -57,8 +64,9 @@ class VxpClient(_Base):
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        super().__init__(endpoint, system_id, secret, quirks=quirks)
-        self.http = httpx.Client(timeout=timeout, transport=transport)
+        super().__init__(endpoint, system_id, secret, quirks=quirks, timeout=timeout)
+        self.transport = transport or httpx.HTTPTransport()
+        self.http = httpx.Client(timeout=timeout, transport=self.transport)
 
     def __enter__(self) -> Self:
         return self
@@ -70,7 +78,14 @@ class VxpClient(_Base):
         self.http.close()
 
     def send(self, req: PreparedRequest) -> httpx.Response:
-        return self.http.send(self._httpx_request(self.http, req))
+        request = self._httpx_request(req)
+        response = self.transport.handle_request(request)
+        try:
+            response.read()
+        finally:
+            response.close()
+        response.request = request
+        return response
 
     def call(self, req: PreparedRequest) -> Reply:
         return _reply(self.send(req))
@@ -155,8 +170,9 @@ class AsyncVxpClient(_Base):
         transport: httpx.AsyncBaseTransport | None = None,
         limits: httpx.Limits | None = None,
     ) -> None:
-        super().__init__(endpoint, system_id, secret, quirks=quirks)
-        self.http = httpx.AsyncClient(timeout=timeout, transport=transport, limits=limits or httpx.Limits())
+        super().__init__(endpoint, system_id, secret, quirks=quirks, timeout=timeout)
+        self.transport = transport or httpx.AsyncHTTPTransport(limits=limits or httpx.Limits())
+        self.http = httpx.AsyncClient(timeout=timeout, transport=self.transport)
 
     async def __aenter__(self) -> Self:
         return self
@@ -168,7 +184,14 @@ class AsyncVxpClient(_Base):
         await self.http.aclose()
 
     async def send(self, req: PreparedRequest) -> httpx.Response:
-        return await self.http.send(self._httpx_request(self.http, req))
+        request = self._httpx_request(req)
+        response = await self.transport.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        response.request = request
+        return response
 
     async def call(self, req: PreparedRequest) -> Reply:
         return _reply(await self.send(req))

@@ -7,6 +7,7 @@ identically, and a test can inspect a request without a network.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -189,9 +190,12 @@ def checked(operation: str, reply: Reply) -> Reply:
 def edoc_bytes(reply: Reply) -> bytes:
     """The package from a getEdoc reply (`data` is base64 of the UTF-8 edXML)."""
     data = reply.body.get("data")
-    if not isinstance(data, str):
-        raise VxpError(Operation.GET_EDOC, Reply("FAIL", "100", "Reply has no data", reply.http_status, reply.body))
-    return base64.b64decode(data)
+    if isinstance(data, str):
+        try:
+            return base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    raise VxpError(Operation.GET_EDOC, Reply("FAIL", "100", "Reply has no base64 data", reply.http_status, reply.body))
 
 
 def data_list(reply: Reply) -> list[dict[str, Any]]:
