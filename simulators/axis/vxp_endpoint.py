@@ -30,6 +30,16 @@ DISCARD_LIMIT = 4 * 1024 * 1024 * 1024
 """An oversized body is read and thrown away up to this, so the client still gets its reply."""
 
 
+DOWNLOAD_FAIL_STATUS: dict[str, int] = {
+    ErrorCode.BAD_REQUEST: 404,
+    ErrorCode.UNAUTHORIZED: 404,
+    ErrorCode.FORBIDDEN: 404,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.TOO_LARGE: 413,
+    ErrorCode.UNAVAILABLE: 503,
+}
+
+
 class TooLarge(Exception):
     pass
 
@@ -99,6 +109,10 @@ class VxpEndpoint:
         except Exception:
             log.exception("internal error in %s", operation)
             outcome = fail(ErrorCode.INTERNAL, "Loi noi bo cua truc")
+        if operation == "downloadEdoc" and outcome.raw is None:
+            # The SDK saves any non-empty body as the package: a failed download has an empty one.
+            outcome.raw = b""
+            outcome.http_status = DOWNLOAD_FAIL_STATUS.get(outcome.error_code, 500)
         if outcome.raw is not None:
             response = Response(outcome.raw, status_code=outcome.http_status, media_type="application/xml")
         else:

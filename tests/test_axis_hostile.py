@@ -1,0 +1,200 @@
+"""AX-10: hostile requests get a clear FAIL reply, and the axis keeps serving in bounded memory.
+
+One real axis process; every hostile request is followed by a valid send that must succeed, and
+the process' resident memory may not grow by more than a bound over the whole series.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.edxml import build
+from harness.edxml.factory import new_document, organization
+from harness.transport.vxp import ErrorCode, Reply, VxpClient
+from harness.transport.vxp.auth import PREFIX
+from simulators.axis.config import AxisConfig, OrganizationSpec, Role, SystemSpec
+from simulators.launcher import AxisProcess
+from simulators.topology import free_ports
+from tests import test_hostile as payloads
+
+SENDER = "000.00.00.H41"
+RECEIVER = "000.00.12.H41"
+SECRET = "hostile-test-secret"
+MAX_RSS_GROWTH_MB = 150
+_numbers = itertools.count(1)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.fixture(scope="module")
+def axis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AxisProcess]:
+    state = tmp_path_factory.mktemp("hostile-axis")
+    config = AxisConfig(
+        name="Trục tỉnh (thử đầu vào xấu)",
+        role=Role.PROVINCIAL,
+        code="000.00.99.H41",
+        db_path=str(state / "axis.sqlite3"),
+        port=free_ports(1)[0],
+        domains=["H41"],
+        systems=[SystemSpec(SENDER, SECRET), SystemSpec(RECEIVER, "receiver-secret")],
+        organizations=[OrganizationSpec(SENDER, "UBND tỉnh Nghệ An"), OrganizationSpec(RECEIVER, "Sở TT&TT")],
+    )
+    process = AxisProcess(config, state)
+    process.start()
+    process.wait_ready(30)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def client(axis: AxisProcess) -> Iterator[VxpClient]:
+    with VxpClient(axis.endpoint, SENDER, SECRET, timeout=120) as c:
+        yield c
+
+
+def valid_package() -> bytes:
+    doc = new_document(
+        sender=organization(SENDER, "UBND tỉnh Nghệ An"),
+        recipients=[organization(RECEIVER, "Sở TT&TT")],
+        number=f"H{next(_numbers)}",
+    )
+    return build(doc)
+
+
+def send_raw(client: VxpClient, body: bytes) -> Reply:
+    return client.call(client.protocol.send_edoc(body, sender=SENDER))
+
+
+def still_serving(client: VxpClient) -> None:
+    reply = send_raw(client, valid_package())
+    assert reply.ok, reply
+    assert len(str(reply.body["DocId"])) == 24
+
+
+def wrong_namespace() -> bytes:
+    return valid_package().replace(b"http://www.mic.gov.vn/TBT/QCVN_102_2016", b"urn:example:other")
+
+
+def invalid_base64() -> bytes:
+    data = valid_package()
+    start = data.index(b"<ContentTransferEncoded>") + len(b"<ContentTransferEncoded>")
+    return data[:start] + b"!!not*base64!!" + data[start:]
+
+
+PACKAGES: dict[str, tuple[Callable[[], bytes], str, str]] = {
+    # name: (payload, ErrorCode, text the ErrorDesc must contain)
+    "not-xml": (lambda: b"this is not XML at all", ErrorCode.BAD_REQUEST, "EDX-01"),
+    "empty": (lambda: b"", ErrorCode.BAD_REQUEST, "EDX-01"),
+    "binary": (payloads.png_blob, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "xxe": (payloads.xxe, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "xxe-in-package": (payloads.xxe_in_package, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "external-dtd": (payloads.external_dtd, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "billion-laughs": (payloads.billion_laughs, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "deep-nesting": (payloads.deep_nesting, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "invalid-utf8": (payloads.invalid_utf8, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "truncated": (payloads.truncated, ErrorCode.BAD_REQUEST, "EDX-01"),
+    "wrong-namespace": (wrong_namespace, ErrorCode.BAD_REQUEST, "EDX-02"),
+    "invalid-base64": (invalid_base64, ErrorCode.BAD_REQUEST, "EDX-33"),
+    "oversize-60mb": (payloads.oversize_60mb, ErrorCode.TOO_LARGE, "dung luong"),
+}
+
+
+def test_hostile_packages_get_a_clear_fail_and_the_axis_keeps_serving(axis: AxisProcess, client: VxpClient) -> None:
+    assert axis.pid is not None
+    still_serving(client)
+    baseline = rss_mb(axis.pid)
+    for name, (payload, code, text) in PACKAGES.items():
+        body = payload()
+        reply = send_raw(client, body)
+        assert reply.status == "FAIL", (name, reply)
+        assert reply.error_code == code, (name, reply)
+        assert text in reply.error_desc, (name, reply.error_desc)
+        assert reply.error_desc.isascii()
+        assert reply.body.get("DocId", "") == "", name
+        assert "root:" not in reply.error_desc, name
+        still_serving(client)
+    growth = rss_mb(axis.pid) - baseline
+    assert growth < MAX_RSS_GROWTH_MB, f"RSS grew by {growth:.0f} MB"
+    assert axis.alive
+
+
+def _request_without(client: VxpClient, *names: str) -> tuple[str, dict[bytes, bytes]]:
+    req = client.protocol.send_edoc(valid_package(), sender=SENDER)
+    drop = {PREFIX.lower() + n.lower() for n in names}
+    return req.url, {k.encode(): v for k, v in req.headers.items() if k.lower() not in drop}
+
+
+@pytest.mark.parametrize(
+    ("missing", "code"),
+    [
+        (("sign-header", "sign-header-key", "hash-header"), ErrorCode.UNAUTHORIZED),
+        (("hash-header",), ErrorCode.UNAUTHORIZED),
+        (("systemid",), ErrorCode.UNAUTHORIZED),
+    ],
+)
+def test_missing_headers_are_refused(
+    axis: AxisProcess, client: VxpClient, missing: tuple[str, ...], code: ErrorCode
+) -> None:
+    url, headers = _request_without(client, *missing)
+    response = httpx.post(url, headers=headers, content=valid_package())
+    assert response.status_code == 200
+    body = json.loads(response.content.decode("ascii"))
+    assert (body["status"], body["ErrorCode"]) == ("FAIL", code)
+    assert body["ErrorDesc"]
+    still_serving(client)
+
+
+def test_missing_from_is_refused(client: VxpClient) -> None:
+    req = client.protocol.prepare("sendEdoc", {"servicetype": "eDoc", "messagetype": "edoc"}, content=valid_package())
+    reply = client.call(req)
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.BAD_REQUEST)
+    assert "from" in reply.error_desc
+    still_serving(client)
+
+
+def test_malformed_signed_json_is_refused(client: VxpClient) -> None:
+    req = client.protocol.send_edoc(valid_package(), sender=SENDER)
+    from harness.transport.vxp.auth import hmac_hex
+
+    bad = '{"XroadVnpt-systemid":'
+    req.headers[PREFIX + "sign-header"] = bad.encode()
+    req.headers[PREFIX + "hash-header"] = hmac_hex(SECRET, bad).encode()
+    reply = client.call(req)
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.UNAUTHORIZED)
+    still_serving(client)
+
+
+def test_unknown_operation_and_garbage_parameters(client: VxpClient) -> None:
+    reply = client.call(client.protocol.prepare("dropDatabase"))
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.NOT_FOUND)
+    reply = client.call(client.protocol.get_received_edoc_list("edoc", {"pageSize": "-1; DROP TABLE"}))
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.BAD_REQUEST)
+    reply = client.call(client.protocol.get_received_edoc_list("edoc", {"fromDate": "yesterday"}))
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.BAD_REQUEST)
+    reply = client.call(client.protocol.prepare("registerAgency", content=b"\xff\xfe not json"))
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.BAD_REQUEST)
+    still_serving(client)
+
+
+def test_a_failed_download_never_has_a_body(axis: AxisProcess, client: VxpClient) -> None:
+    """The SDK stores any non-empty downloadEdoc body as the package: failures must be empty."""
+    response = client.send(client.protocol.download_edoc("0" * 24))
+    assert (response.status_code, response.content) == (404, b"")
+    fault = httpx.post(
+        axis.control_url + "/faults", json={"kind": "error", "operation": "downloadEdoc", "remaining": 1}
+    )
+    assert fault.status_code == 201
+    response = client.send(client.protocol.download_edoc("0" * 24))
+    assert (response.status_code, response.content) == (500, b"")
+    still_serving(client)
