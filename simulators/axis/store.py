@@ -109,6 +109,15 @@ class Owner:
         return cls(tuple(system.organs), tuple(system.domains))
 
 
+def _filtered(sql: str, args: list[Any], conditions: Iterable[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """`sql` plus ` AND <clause>` for each condition whose value is set (clauses take one `?`)."""
+    for clause, value in conditions:
+        if value:
+            sql += f" AND {clause}"
+            args.append(value)
+    return sql, args
+
+
 def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
     return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
 
@@ -315,17 +324,11 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Deliveries waiting for `owner` (not yet acknowledged), oldest first."""
         clause, args = self._owner_clause(owner)
-        sql = f"SELECT * FROM deliveries WHERE route = 'local' AND state IN ('initial','processing') AND {clause}"
-        params: list[Any] = list(args)
-        if message_type:
-            sql += " AND message_type = ?"
-            params.append(message_type)
-        if since:
-            sql += " AND created >= ?"
-            params.append(since)
-        if until:
-            sql += " AND created <= ?"
-            params.append(until)
+        sql, params = _filtered(
+            f"SELECT * FROM deliveries WHERE route = 'local' AND state IN ('initial','processing') AND {clause}",
+            list(args),
+            [("message_type = ?", message_type), ("created >= ?", since), ("created <= ?", until)],
+        )
         sql += " ORDER BY seq"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -375,13 +378,7 @@ class Store:
             " d.doc_id AS receiver_doc_id, d.receiver, d.route, d.state, d.status_desc, d.acked, d.upstream_doc_id"
             " FROM packages p JOIN deliveries d ON d.package_id = p.id WHERE p.system_id = ? AND p.origin = 'client'"
         )
-        args: list[Any] = [system_id]
-        if message_type:
-            sql += " AND p.message_type = ?"
-            args.append(message_type)
-        if doc_id:
-            sql += " AND p.doc_id = ?"
-            args.append(doc_id)
+        sql, args = _filtered(sql, [system_id], [("p.message_type = ?", message_type), ("p.doc_id = ?", doc_id)])
         return list(self.db.execute(sql + " ORDER BY d.seq", args).fetchall())
 
     # Relay to the national axis ----------------------------------------------------------------
@@ -434,14 +431,9 @@ class Store:
         self, *, after: int = 0, operation: str | None = None, system_id: str | None = None, limit: int = 1000
     ) -> list[dict[str, Any]]:
         self.flush_journal()
-        sql = "SELECT * FROM journal WHERE id > ?"
-        args: list[Any] = [after]
-        if operation:
-            sql += " AND operation = ?"
-            args.append(operation)
-        if system_id:
-            sql += " AND system_id = ?"
-            args.append(system_id)
+        sql, args = _filtered(
+            "SELECT * FROM journal WHERE id > ?", [after], [("operation = ?", operation), ("system_id = ?", system_id)]
+        )
         rows = self.db.execute(sql + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
         for r in rows:
             r["doc_ids"] = json.loads(r["doc_ids"])
@@ -455,13 +447,7 @@ class Store:
             " d.status_desc, d.created, d.updated, d.acked, d.upstream_doc_id, p.document_id, p.origin,"
             " p.origin_key FROM deliveries d JOIN packages p ON p.id = d.package_id WHERE 1=1"
         )
-        args: list[Any] = []
-        if state:
-            sql += " AND d.state = ?"
-            args.append(state)
-        if receiver:
-            sql += " AND d.receiver = ?"
-            args.append(receiver)
+        sql, args = _filtered(sql, [], [("d.state = ?", state), ("d.receiver = ?", receiver)])
         return list(self.db.execute(sql + " ORDER BY d.seq", args).fetchall())
 
     def counts(self) -> dict[str, int]:
