@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from harness import __version__
+from harness.cli.pki_cmd import pki_group
 from harness.cli.sim_cmd import sim_group
 from harness.cli.validate_cmd import validate_command
 
@@ -17,6 +18,7 @@ def cli() -> None:
 
 cli.add_command(validate_command)
 cli.add_command(sim_group)
+cli.add_command(pki_group)
 
 
 def main() -> None:

@@ -1,0 +1,136 @@
+"""The only module that talks to pyHanko: conversions, signers, validation contexts.
+
+pyHanko's API moves between releases (signatures.md §3 pitfall h), so the rest of the harness
+uses our own types and this adapter; a pyHanko upgrade touches one file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from PIL import Image
+from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko.stamp import StaticStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from harness.pki.keys import PrivateKey
+from harness.pki.model import Credential
+
+Box = tuple[int, int, int, int]
+
+
+def _store(certs: list[asn1_x509.Certificate]) -> SimpleCertificateStore:
+    store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
+    store.register_multiple(certs)
+    return store
+
+
+def asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def asn1_key(key: PrivateKey) -> asn1_keys.PrivateKeyInfo:
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return asn1_keys.PrivateKeyInfo.load(der)
+
+
+def timestamper(tsa: Credential) -> timestamps.TimeStamper:
+    """An offline RFC 3161 timestamper under the test TSA certificate (B-T without a network)."""
+    return timestamps.DummyTimeStamper(
+        tsa_cert=asn1_cert(tsa.certificate),
+        tsa_key=asn1_key(tsa.key),
+        certs_to_embed=_store([asn1_cert(c) for c in tsa.chain]),
+    )
+
+
+def sign(
+    pdf: bytes,
+    cred: Credential,
+    *,
+    field_name: str,
+    box: Box | None,
+    page: int = 0,
+    image_png: bytes | None = None,
+    md_algorithm: str = "sha256",
+    pss: bool = False,
+    tsa: Credential | None = None,
+    pades: bool = True,
+) -> bytes:
+    """Append one approval signature in a new field; visible with `image_png` when a box is given."""
+    signer = signers.SimpleSigner(
+        signing_cert=asn1_cert(cred.certificate),
+        signing_key=asn1_key(cred.key),
+        cert_registry=_store([asn1_cert(c) for c in cred.chain]),
+        prefer_pss=pss,
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm=md_algorithm,
+        subfilter=fields.SigSeedSubFilter.PADES if pades else fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED,
+    )
+    style = None
+    if image_png is not None:
+        style = StaticStampStyle(background=PdfImage(Image.open(io.BytesIO(image_png))), border_width=0)
+    spec = (
+        fields.SigFieldSpec(field_name, on_page=page, box=box) if box is not None else fields.SigFieldSpec(field_name)
+    )
+    pdf_signer = signers.PdfSigner(
+        meta, signer, timestamper=timestamper(tsa) if tsa else None, stamp_style=style, new_field_spec=spec
+    )
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+    return out.getvalue()
+
+
+def validation_context(
+    roots: Iterable[x509.Certificate],
+    intermediates: Iterable[x509.Certificate],
+    crls: Iterable[x509.CertificateRevocationList],
+    *,
+    moment: datetime | None = None,
+    hard_fail: bool = True,
+) -> ValidationContext:
+    """Offline validation: explicit anchors (never the system store, see pitfall on oscrypto)."""
+    return ValidationContext(
+        trust_roots=[asn1_cert(c) for c in roots],
+        other_certs=[asn1_cert(c) for c in intermediates],
+        crls=[asn1_crl.CertificateList.load(c.public_bytes(serialization.Encoding.DER)) for c in crls],
+        allow_fetching=False,
+        revocation_mode="hard-fail" if hard_fail else "soft-fail",
+        moment=moment,
+    )
+
+
+def open_pdf(pdf: bytes) -> PdfFileReader:
+    """A reader over the file structure (raises on a broken PDF)."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    reader.root  # noqa: B018 - forces the trailer and catalogue to parse now
+    return reader
+
+
+def read_signatures(reader: PdfFileReader) -> Sequence[EmbeddedPdfSignature]:
+    """The signatures of a readable PDF (raises when a signature dictionary or CMS is broken)."""
+    signatures: Sequence[EmbeddedPdfSignature] = reader.embedded_signatures
+    return signatures
+
+
+def validate(sig: EmbeddedPdfSignature, vc: ValidationContext) -> PdfSignatureStatus:
+    return validate_pdf_signature(sig, vc, ts_validation_context=vc)
+
+
+def signer_certificate(sig: EmbeddedPdfSignature) -> x509.Certificate:
+    return x509.load_der_x509_certificate(sig.signer_cert.dump())

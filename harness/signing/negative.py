@@ -1,0 +1,141 @@
+"""Negative fixtures of signatures.md §4.1: each breaks exactly one SIG rule of a conformant PDF.
+
+They are built on demand (deterministic PKI, any base PDF) so tests and `lienthong` share them and
+nothing binary has to be committed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from harness.pki import Defect, TestPki
+from harness.pki.model import Credential
+from harness.signing.adapter import Box
+from harness.signing.sign import SigningOptions, sign_agency, sign_attachment, sign_main_document, sign_person
+from harness.signing.verify import Part, Profile
+
+DEFAULT_BOX: Box = (360, 120, 520, 200)
+
+
+@dataclass(frozen=True, slots=True)
+class NegativeFixture:
+    name: str
+    pdf: bytes
+    part: Part
+    expected: frozenset[str]
+    """The SIG rules the fixture must fire (and no others); empty for the conformant ones."""
+    profile: Profile = Profile.PILOT
+    description: str = ""
+
+
+def _flip_in_signed_range(pdf: bytes) -> bytes:
+    """Change one byte of page content covered by the signature (outside /Contents)."""
+    at = pdf.index(b"stream", pdf.index(b"/Length")) + 20
+    return pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1 :]
+
+
+def _garble_cms(pdf: bytes) -> bytes:
+    match = re.search(rb"/Contents <([0-9a-fA-F]{64})", pdf)
+    if match is None:
+        raise ValueError("no signature /Contents found")
+    start = match.start(1) + 40
+    return pdf[:start] + b"0" * 24 + pdf[start + 24 :]
+
+
+def _modify_after_signing(pdf: bytes) -> bytes:
+    """An incremental update that adds a content stream to page 1 (not an allowed change)."""
+    import io
+
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    stream = generic.StreamObject(stream_data=b"q 1 0 0 RG 50 50 200 100 re S Q")
+    w.add_stream_to_page(0, w.add_object(stream))  # type: ignore[no-untyped-call]
+    out = io.BytesIO()
+    w.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: str) -> list[NegativeFixture]:
+    """Every fixture for a document sent by `sender` (and `other`, another agency of the PKI)."""
+    person, agency = pki.person(sender), pki.agency(sender)
+    pilot = SigningOptions(Profile.PILOT)
+
+    def main(agency_cred: Credential, options: SigningOptions = pilot, person_cred: Credential = person) -> bytes:
+        return sign_main_document(base_pdf, person_cred, agency_cred, signer_box=DEFAULT_BOX, options=options)
+
+    good = main(agency)
+    out = [
+        NegativeFixture(
+            "conformant", good, Part.MAIN, frozenset(), description="Người có thẩm quyền và cơ quan cùng ký"
+        ),
+        NegativeFixture(
+            "conformant-strict-pss-bt",
+            main(agency, SigningOptions(Profile.STRICT, tsa=pki.tsa)),
+            Part.MAIN,
+            frozenset(),
+            Profile.STRICT,
+            "RSASSA-PSS, PAdES B-T",
+        ),
+        NegativeFixture(
+            "conformant-attachment",
+            sign_attachment(base_pdf, agency),
+            Part.ATTACHMENT,
+            frozenset(),
+            description="Phụ lục do cơ quan ký",
+        ),
+        NegativeFixture("unsigned", base_pdf, Part.MAIN, frozenset({"SIG-02"}), description="Không ký"),
+        NegativeFixture(
+            "tampered", _flip_in_signed_range(good), Part.MAIN, frozenset({"SIG-03"}), description="Sửa nội dung đã ký"
+        ),
+        NegativeFixture(
+            "garbled-cms", _garble_cms(good), Part.MAIN, frozenset({"SIG-03"}), description="Dữ liệu chữ ký hỏng"
+        ),
+        NegativeFixture(
+            "modified-after-signing",
+            _modify_after_signing(good),
+            Part.MAIN,
+            frozenset({"SIG-04"}),
+            description="Cập nhật sau khi ký",
+        ),
+        NegativeFixture(
+            "other-agency",
+            main(pki.agency(other), person_cred=pki.person(other)),
+            Part.MAIN,
+            frozenset({"SIG-12"}),
+            description="Ký bằng chứng thư của cơ quan khác",
+        ),
+        NegativeFixture(
+            "sha1", main(agency, SigningOptions(Profile.PILOT, md_algorithm="sha1")), Part.MAIN, frozenset({"SIG-09"})
+        ),
+        NegativeFixture(
+            "pkcs1v15-strict",
+            good,
+            Part.MAIN,
+            frozenset({"SIG-10"}),
+            Profile.STRICT,
+            "PKCS#1 v1.5 trong hồ sơ strict",
+        ),
+        NegativeFixture("agency-only", sign_agency(base_pdf, agency, DEFAULT_BOX), Part.MAIN, frozenset({"SIG-13"})),
+        NegativeFixture("person-only", sign_person(base_pdf, person, DEFAULT_BOX), Part.MAIN, frozenset({"SIG-13"})),
+        NegativeFixture("attachment-unsigned", base_pdf, Part.ATTACHMENT, frozenset({"SIG-15"})),
+        NegativeFixture("not-a-pdf", b"PK\x03\x04 not a pdf", Part.ATTACHMENT, frozenset({"SIG-01"})),
+    ]
+    by_defect: dict[Defect, str] = {
+        Defect.EXPIRED: "SIG-07",
+        Defect.NOT_YET_VALID: "SIG-07",
+        Defect.REVOKED: "SIG-08",
+        Defect.RSA_1024: "SIG-09",
+        Defect.SELF_SIGNED: "SIG-06",
+        Defect.UNTRUSTED: "SIG-06",
+        Defect.NO_SIGNING_USAGE: "SIG-21",
+    }
+    for defect, rule_id in by_defect.items():
+        out.append(NegativeFixture(f"cert-{defect.value}", main(pki.bad[defect]), Part.MAIN, frozenset({rule_id})))
+    return out
+
+
+Builder = Callable[[TestPki, bytes, str, str], list[NegativeFixture]]

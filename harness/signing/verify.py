@@ -1,0 +1,323 @@
+"""The SIG checks of signatures.md §4 on one PDF, as findings of the same type as the EDX ones.
+
+pyHanko judges each signature (intact, trusted, revoked, coverage, modifications); this module
+turns that into one finding per broken rule, adds what pyHanko does not judge (signer identity
+against the sending agency, the two Decree 30 signatures, key usage, algorithm policy, time at
+signing), and keeps one rule per cause, so a negative fixture fires exactly its own rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+from pyhanko.sign.validation.status import PdfSignatureStatus
+
+from harness.edxml.findings import Finding, Level
+from harness.pki import ORGAN_ID_PREFIX, POLICY_AGENCY, POLICY_PERSON, TestPki
+from harness.signing import adapter
+from harness.signing.catalogue import rule
+
+ALLOWED_DIGESTS = frozenset(
+    {"sha256", "sha384", "sha512", "sha3_256", "sha3_384", "sha3_512", "sha512_224", "sha512_256"}
+)
+ALLOWED_SUBFILTERS = frozenset({"/ETSI.CAdES.detached", "/adbe.pkcs7.detached"})
+
+
+class Profile(StrEnum):
+    STRICT = "strict"
+    """TT 15/2025: RSASSA-PSS expected (SIG-10 warns), certify-then-new-field fails (SIG-05)."""
+    PILOT = "pilot"
+    """What deployed tools do: PKCS#1 v1.5 accepted silently, certify-then-new-field only warns."""
+
+
+class Part(StrEnum):
+    MAIN = "main"
+    ATTACHMENT = "attachment"
+
+
+class SignerClass(StrEnum):
+    AGENCY = "agency"
+    PERSON = "person"
+    UNKNOWN = "unknown"
+
+
+@dataclass(slots=True)
+class TrustConfig:
+    """Anchors, intermediates and CRLs for offline validation, plus who may sign for whom."""
+
+    roots: list[x509.Certificate]
+    intermediates: list[x509.Certificate] = field(default_factory=list)
+    crls: list[x509.CertificateRevocationList] = field(default_factory=list)
+    signer_map: dict[str, list[str]] | None = None
+    """Organ id -> SHA-256 fingerprints allowed to sign for it; None trusts the UID in the subject."""
+
+    @classmethod
+    def from_pki(cls, pki: TestPki, *, with_signer_map: bool = True) -> TrustConfig:
+        return cls(pki.trust_roots, pki.intermediates, list(pki.crls), pki.signer_map() if with_signer_map else None)
+
+
+@dataclass(slots=True)
+class SignatureInfo:
+    """What the report shows of one signature."""
+
+    field_name: str
+    signer: str
+    organ_id: str
+    signer_class: SignerClass
+    signing_time: datetime | None
+    intact: bool
+    trusted: bool
+
+
+@dataclass(slots=True)
+class PdfVerification:
+    findings: list[Finding] = field(default_factory=list)
+    signatures: list[SignatureInfo] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level is Level.MUST for f in self.findings)
+
+    def rules(self) -> set[str]:
+        return {f.rule for f in self.findings}
+
+
+def organ_id_of(cert: x509.Certificate) -> str:
+    for attr in cert.subject.get_attributes_for_oid(NameOID.USER_ID):
+        value = str(attr.value)
+        if value.startswith(ORGAN_ID_PREFIX):
+            return value[len(ORGAN_ID_PREFIX) :]
+    return ""
+
+
+def classify(cert: x509.Certificate) -> SignerClass:
+    """Agency ("seal") or person certificate, by certificate policy (signatures.md §5 q. 3)."""
+    try:
+        policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except x509.ExtensionNotFound:
+        return SignerClass.UNKNOWN
+    oids = {p.policy_identifier for p in policies}
+    if POLICY_AGENCY in oids:
+        return SignerClass.AGENCY
+    if POLICY_PERSON in oids:
+        return SignerClass.PERSON
+    return SignerClass.UNKNOWN
+
+
+def _common_name(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+def _fingerprint(cert: x509.Certificate) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+class _Collector:
+    def __init__(self, location: str, profile: Profile) -> None:
+        self.location = location
+        self.profile = profile
+        self.findings: list[Finding] = []
+
+    def add(self, rule_id: str, where: str, vi: str, en: str, level: Level | None = None) -> None:
+        r = rule(rule_id)
+        self.findings.append(Finding(rule_id, level or r.level, f"{self.location}{where}", vi, en, r.source))
+
+
+def _key_problem(cert: x509.Certificate) -> str | None:
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
+        return f"RSA {key.key_size} bit"
+    if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.key_size < 256:
+        return f"ECDSA {key.curve.key_size} bit"
+    return None
+
+
+def _can_sign(cert: x509.Certificate) -> bool:
+    try:
+        ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return bool(ku.digital_signature or ku.content_commitment)
+
+
+def verify_pdf(
+    pdf: bytes,
+    trust: TrustConfig,
+    *,
+    sender: str | None = None,
+    part: Part = Part.MAIN,
+    profile: Profile = Profile.PILOT,
+    location: str = "",
+) -> PdfVerification:
+    """Every SIG check on one PDF; `sender` is the edXML From/OrganId the signers must belong to."""
+    out = PdfVerification()
+    c = _Collector(location, profile)
+    out.findings = c.findings
+    if not pdf.startswith(b"%PDF-"):
+        c.add("SIG-01", "", "Tệp không phải PDF.", "The file is not a PDF.")
+        return out
+    try:
+        reader = adapter.open_pdf(pdf)
+    except Exception as exc:  # pyHanko raises many types on broken PDFs
+        c.add("SIG-01", "", f"Không đọc được tệp PDF: {exc}.", f"Unreadable PDF: {exc}.")
+        return out
+    try:
+        signatures = adapter.read_signatures(reader)
+    except Exception as exc:
+        c.add("SIG-03", "", f"Dữ liệu chữ ký hỏng, không kiểm tra được: {exc}.", f"Broken signature data: {exc}.")
+        return out
+    if not signatures:
+        if part is Part.ATTACHMENT:
+            c.add("SIG-15", "", "Tệp phụ lục không có chữ ký số của cơ quan.", "The attachment is not signed.")
+        else:
+            c.add("SIG-02", "", "Tài liệu chưa được ký số.", "The document carries no signature.")
+        return out
+    vc = adapter.validation_context(trust.roots, trust.intermediates, trust.crls)
+    classes: list[SignerClass] = []
+    statuses: list[PdfSignatureStatus | Exception] = []
+    for sig in signatures:
+        try:
+            statuses.append(adapter.validate(sig, vc))
+        except Exception as exc:
+            statuses.append(exc)
+    last_status = statuses[-1]
+    changed_after_last = (
+        not isinstance(last_status, Exception)
+        and last_status.modification_level is not None
+        and last_status.modification_level.name not in ("NONE", "LTA_UPDATES")
+    )
+    for index, sig in enumerate(signatures):
+        last = index == len(signatures) - 1
+        where = f"#chữ ký {sig.field_name}"
+        try:
+            cert = adapter.signer_certificate(sig)
+        except Exception:
+            c.add("SIG-03", where, "Không đọc được chứng thư số trong chữ ký.", "Unreadable signer certificate.")
+            continue
+        try:
+            status = adapter.validate(sig, vc)
+        except Exception as exc:
+            c.add(
+                "SIG-03",
+                where,
+                f"Không kiểm tra được chữ ký (dữ liệu ký hỏng): {exc}.",
+                f"Signature unverifiable: {exc}.",
+            )
+            continue
+        signer_class = classify(cert)
+        classes.append(signer_class)
+        organ = organ_id_of(cert)
+        tst = status.timestamp_validity
+        when = tst.timestamp if tst is not None else status.signer_reported_dt
+        out.signatures.append(
+            SignatureInfo(
+                sig.field_name, _common_name(cert), organ, signer_class, when, bool(status.intact), bool(status.trusted)
+            )
+        )
+        if not (status.intact and status.valid):
+            c.add(
+                "SIG-03",
+                where,
+                "Tài liệu đã bị thay đổi sau khi ký.",
+                "The signed data was changed or the value is invalid.",
+            )
+            continue
+        level = str(status.modification_level.name) if status.modification_level is not None else "NONE"
+        allowed_after = level in ("NONE", "LTA_UPDATES")
+        coverage = status.coverage.name if status.coverage is not None else ""
+        if last and not (coverage == "ENTIRE_FILE" or allowed_after):
+            c.add(
+                "SIG-04",
+                where,
+                "Tài liệu đã bị sửa đổi sau chữ ký cuối cùng.",
+                f"The file was changed after the last signature ({level}).",
+            )
+        elif not last and not changed_after_last and (level == "OTHER" or not status.docmdp_ok):
+            c.add(
+                "SIG-05",
+                where,
+                "Có thay đổi không được phép giữa các chữ ký.",
+                f"Disallowed changes after this signature ({level}).",
+                level=Level.SHOULD if profile is Profile.PILOT else None,
+            )
+        moment = when or datetime.now(UTC)
+        problems = 0
+        if not (cert.not_valid_before_utc <= moment <= cert.not_valid_after_utc):
+            problems += 1
+            expired = moment > cert.not_valid_after_utc
+            c.add(
+                "SIG-07",
+                where,
+                "Chứng thư số đã hết hạn sử dụng tại thời điểm ký."
+                if expired
+                else "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
+                f"Certificate not valid at signing time {moment.isoformat()}.",
+            )
+        if status.revoked:
+            problems += 1
+            c.add("SIG-08", where, "Chứng thư số đã bị thu hồi.", "The certificate is revoked.")
+        digest = (status.md_algorithm or "").lower()
+        weak_key = _key_problem(cert)
+        if digest not in ALLOWED_DIGESTS or weak_key:
+            problems += 1
+            c.add(
+                "SIG-09",
+                where,
+                f"Thuật toán không được phép: {weak_key or digest}.",
+                f"Disallowed algorithm: {weak_key or digest}.",
+            )
+        if not _can_sign(cert):
+            problems += 1
+            c.add("SIG-21", where, "Chứng thư số không được phép dùng để ký.", "Key usage does not allow signing.")
+        if not status.trusted and not problems:
+            c.add(
+                "SIG-06", where, "Chứng thư số không tin cậy.", f"Untrusted certificate ({status.trust_problem_indic})."
+            )
+        mechanism = str(status.pkcs7_signature_mechanism or "")
+        if profile is Profile.STRICT and isinstance(cert.public_key(), rsa.RSAPublicKey) and "pss" not in mechanism:
+            c.add("SIG-10", where, "Chữ ký RSA không dùng RSASSA-PSS.", f"RSA signature uses {mechanism}, not PSS.")
+        if when is None:
+            c.add("SIG-11", where, "Chữ ký không gắn thời điểm ký.", "No signing time.")
+        elif tst is not None and not (tst.intact and tst.valid and tst.trusted):
+            c.add("SIG-11", where, "Dấu thời gian không hợp lệ.", "Invalid or untrusted timestamp.")
+        if sender:
+            allowed = None if trust.signer_map is None else trust.signer_map.get(sender, [])
+            if organ != sender or (allowed is not None and _fingerprint(cert) not in allowed):
+                c.add(
+                    "SIG-12",
+                    where,
+                    f"Người ký ({_common_name(cert)}, {organ or 'không rõ cơ quan'}) không thuộc cơ quan gửi {sender}.",
+                    f"Signer {organ or '?'} is not the sending agency {sender}.",
+                )
+        subfilter = str(sig.sig_object.get("/SubFilter", ""))
+        if subfilter not in ALLOWED_SUBFILTERS:
+            c.add("SIG-20", where, f"SubFilter không được hỗ trợ: {subfilter}.", f"Unsupported SubFilter {subfilter}.")
+    if part is Part.MAIN:
+        _check_main(c, classes)
+    elif SignerClass.AGENCY not in classes:
+        c.add("SIG-15", "", "Tệp phụ lục không có chữ ký số của cơ quan.", "No agency signature on the attachment.")
+    return out
+
+
+def _check_main(c: _Collector, classes: list[SignerClass]) -> None:
+    if not classes:
+        return
+    missing = [k for k in (SignerClass.PERSON, SignerClass.AGENCY) if k not in classes]
+    if missing:
+        vi = {SignerClass.PERSON: "người có thẩm quyền", SignerClass.AGENCY: "cơ quan"}
+        c.add(
+            "SIG-13",
+            "",
+            "Văn bản thiếu chữ ký số của " + " và ".join(vi[k] for k in missing) + ".",
+            "Missing the " + " and ".join(k.value for k in missing) + " signature.",
+        )
+    elif classes[-1] is not SignerClass.AGENCY or classes.index(SignerClass.PERSON) > classes.index(SignerClass.AGENCY):
+        c.add("SIG-14", "", "Thứ tự ký chưa đúng: cơ quan phải ký sau cùng.", "The agency must sign last.")

@@ -1,0 +1,192 @@
+"""SIG checks: every negative fixture of signatures.md §4.1 fires exactly its rule; the conformant
+document passes everything; an independent verifier (poppler's pdfsig) agrees with us."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from harness.pki import AgencyEntry, Defect, TestPki, load, load_or_build
+from harness.pki.keys import rsa_key
+from harness.signing.catalogue import catalogue
+from harness.signing.negative import NegativeFixture, build_negative_fixtures
+from harness.signing.verify import Part, Profile, TrustConfig, verify_pdf
+
+SENDER = "000.00.00.H41"
+OTHER = "000.00.12.H41"
+AGENCIES = [
+    AgencyEntry(SENDER, "UBND tỉnh Nghệ An", "Nguyễn Văn An", "Chủ tịch"),
+    AgencyEntry(OTHER, "Sở Thông tin và Truyền thông tỉnh Nghệ An", "Trần Thị Bình", "Giám đốc"),
+]
+
+
+@pytest.fixture(scope="module")
+def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pki")
+
+
+@pytest.fixture(scope="module")
+def pki(pki_dir: Path) -> TestPki:
+    return load_or_build(AGENCIES, seed="test-signatures", directory=pki_dir)
+
+
+@pytest.fixture(scope="module")
+def base_pdf() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=True)
+    c.drawString(100, 750, "QUYET DINH so 123/QD-UBND")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def fixtures(pki: TestPki, base_pdf: bytes) -> dict[str, NegativeFixture]:
+    return {f.name: f for f in build_negative_fixtures(pki, base_pdf, SENDER, OTHER)}
+
+
+FIXTURE_NAMES = [
+    "conformant",
+    "conformant-strict-pss-bt",
+    "conformant-attachment",
+    "unsigned",
+    "tampered",
+    "garbled-cms",
+    "modified-after-signing",
+    "other-agency",
+    "sha1",
+    "pkcs1v15-strict",
+    "agency-only",
+    "person-only",
+    "attachment-unsigned",
+    "not-a-pdf",
+    *(f"cert-{d.value}" for d in Defect),
+]
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_each_fixture_fires_exactly_its_rule(name: str, fixtures: dict[str, NegativeFixture], pki: TestPki) -> None:
+    fx = fixtures[name]
+    result = verify_pdf(
+        fx.pdf, TrustConfig.from_pki(pki, with_signer_map=False), sender=SENDER, part=fx.part, profile=fx.profile
+    )
+    assert result.rules() == set(fx.expected), [f.message_en for f in result.findings]
+    assert result.ok == (not any(catalogue()[r].level.value == "MUST" for r in fx.expected))
+    for finding in result.findings:
+        assert finding.message_vi and finding.message_en and finding.source
+
+
+def test_every_fixture_name_is_tested(fixtures: dict[str, NegativeFixture]) -> None:
+    assert set(fixtures) == set(FIXTURE_NAMES)
+
+
+def test_the_rules_covered_by_fixtures(fixtures: dict[str, NegativeFixture]) -> None:
+    covered = set().union(*(f.expected for f in fixtures.values()))
+    assert covered == {
+        "SIG-01",
+        "SIG-02",
+        "SIG-03",
+        "SIG-04",
+        "SIG-06",
+        "SIG-07",
+        "SIG-08",
+        "SIG-09",
+        "SIG-10",
+        "SIG-12",
+        "SIG-13",
+        "SIG-15",
+        "SIG-21",
+    }
+
+
+def test_conformant_document_reports_both_signers(fixtures: dict[str, NegativeFixture], pki: TestPki) -> None:
+    result = verify_pdf(
+        fixtures["conformant-strict-pss-bt"].pdf, TrustConfig.from_pki(pki), sender=SENDER, profile=Profile.STRICT
+    )
+    assert result.findings == []
+    assert [s.signer_class.value for s in result.signatures] == ["person", "agency"]
+    assert [s.signer for s in result.signatures] == ["Nguyễn Văn An", "UBND tỉnh Nghệ An"]
+    assert all(s.signing_time is not None and s.trusted and s.intact for s in result.signatures)
+
+
+def test_signer_map_refuses_a_certificate_not_registered_for_the_agency(
+    fixtures: dict[str, NegativeFixture], pki: TestPki
+) -> None:
+    """The revoked certificate names the right agency in its subject but is not in the mapping table."""
+    result = verify_pdf(fixtures["cert-revoked"].pdf, TrustConfig.from_pki(pki), sender=SENDER)
+    assert result.rules() == {"SIG-08", "SIG-12"}
+
+
+def test_attachment_signed_by_a_person_only_is_refused(pki: TestPki, base_pdf: bytes) -> None:
+    from harness.signing.sign import sign_person
+
+    pdf = sign_person(base_pdf, pki.person(SENDER), (400, 760, 560, 800))
+    result = verify_pdf(pdf, TrustConfig.from_pki(pki), sender=SENDER, part=Part.ATTACHMENT)
+    assert result.rules() == {"SIG-15"}
+
+
+def test_pki_is_deterministic_and_round_trips(pki: TestPki, pki_dir: Path) -> None:
+    key_a = rsa_key("seed-a", "label", 1024)
+    key_b = rsa_key("seed-a", "label", 1024)
+    key_c = rsa_key("seed-b", "label", 1024)
+    assert key_a.private_numbers() == key_b.private_numbers()
+    assert key_a.private_numbers() != key_c.private_numbers()
+    again = load(pki_dir)
+    assert again.agency(SENDER).certificate == pki.agency(SENDER).certificate
+    assert again.agency(SENDER).chain == [pki.ca.certificate, pki.root.certificate]
+    assert again.bad[Defect.UNTRUSTED].chain == [pki.untrusted_root.certificate]
+    assert again.signer_map() == pki.signer_map()
+    assert load_or_build(AGENCIES, seed="test-signatures", directory=pki_dir).root.certificate == pki.root.certificate
+
+
+def _tools() -> None:
+    for tool, package in (("pdfsig", "poppler-utils"), ("certutil", "libnss3-tools")):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (Debian package {package}); the independent check needs it")
+
+
+@pytest.fixture(scope="module")
+def nss_db(pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    _tools()
+    db = tmp_path_factory.mktemp("nss")
+    root = db / "root.pem"
+    root.write_bytes(pki.root.certificate.public_bytes(serialization.Encoding.PEM))
+    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", f"sql:{db}", "-n", "lienthong-test-root", "-t", "CT,C,C", "-i", str(root)],
+        check=True,
+        capture_output=True,
+    )
+    yield db
+
+
+def _pdfsig(db: Path, pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    run = subprocess.run(["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True)
+    return run.stdout
+
+
+def test_pdfsig_agrees_the_conformant_document_is_valid(
+    nss_db: Path, fixtures: dict[str, NegativeFixture], tmp_path: Path
+) -> None:
+    out = _pdfsig(nss_db, fixtures["conformant-strict-pss-bt"].pdf, tmp_path)
+    assert out.count("Signature is Valid.") == 2, out
+    assert out.count("Certificate is Trusted.") == 2, out
+    assert "Nguyễn Văn An" in out and "UBND tỉnh Nghệ An" in out
+
+
+def test_pdfsig_agrees_the_tampered_document_is_broken(
+    nss_db: Path, fixtures: dict[str, NegativeFixture], tmp_path: Path
+) -> None:
+    out = _pdfsig(nss_db, fixtures["tampered"].pdf, tmp_path)
+    assert "Signature is Valid." not in out
+    assert "Digest Mismatch" in out
