@@ -35,6 +35,7 @@ test: lint type pytest
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_throughput.py
 	$(BIN)/python benchmarks/axis_cycles.py --agencies 32 --duration 15
+	$(BIN)/python benchmarks/signing_throughput.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
