@@ -190,3 +190,87 @@ def test_pdfsig_agrees_the_tampered_document_is_broken(
     out = _pdfsig(nss_db, fixtures["tampered"].pdf, tmp_path)
     assert "Signature is Valid." not in out
     assert "Digest Mismatch" in out
+
+
+def test_a_signed_package_in_one_call_passes_edx_and_sig_checks(pki: TestPki, base_pdf: bytes) -> None:
+    from harness.edxml import build, inspect
+    from harness.edxml.factory import organization
+    from harness.edxml.model import EdocPackage
+    from harness.edxml.parser import parse_package
+    from harness.signing.package import signed_document, verify_package
+
+    pkg = signed_document(
+        pki,
+        organization(SENDER, "UBND tỉnh Nghệ An"),
+        [organization(OTHER, "Sở Thông tin và Truyền thông tỉnh Nghệ An")],
+        base_pdf,
+        signer_box=(360, 120, 520, 200),
+        appendices=[("phuluc.pdf", base_pdf)],
+    )
+    data = build(pkg)
+    assert inspect(data).report.findings == []
+    parsed = parse_package(data)
+    assert isinstance(parsed, EdocPackage)
+    assert verify_package(parsed, TrustConfig.from_pki(pki)) == []
+
+
+def test_verify_package_finds_an_unsigned_appendix_and_a_package_without_pdf(pki: TestPki, base_pdf: bytes) -> None:
+    from harness.edxml import model as m
+    from harness.edxml.factory import new_document, organization
+    from harness.signing.package import verify_package
+    from harness.signing.sign import sign_main_document
+
+    main = sign_main_document(base_pdf, pki.person(SENDER), pki.agency(SENDER), signer_box=(360, 120, 520, 200))
+    pkg = new_document(
+        sender=organization(SENDER, "UBND tỉnh Nghệ An"),
+        attachments=[
+            m.Attachment.from_bytes("a", "vanban.pdf", main, "application/pdf"),
+            m.Attachment.from_bytes("b", "phuluc.pdf", base_pdf, "application/pdf"),
+        ],
+    )
+    findings = verify_package(pkg, TrustConfig.from_pki(pki))
+    assert [(f.rule, "phuluc.pdf" in f.location) for f in findings] == [("SIG-15", True)]
+    zipped = new_document(
+        sender=organization(SENDER, "UBND tỉnh Nghệ An"),
+        attachments=[m.Attachment.from_bytes("a", "vanban.zip", b"PK\x03\x04rest", "application/zip")],
+    )
+    assert [f.rule for f in verify_package(zipped, TrustConfig.from_pki(pki))] == ["SIG-02"]
+
+
+def test_cli_validate_runs_sig_checks_with_a_pki(pki: TestPki, pki_dir: Path, base_pdf: bytes, tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from harness.cli.main import cli
+    from harness.edxml import build
+    from harness.edxml.factory import organization
+    from harness.signing.package import signed_document
+
+    def package(signer: str) -> Path:
+        pkg = signed_document(
+            pki,
+            organization(signer, "Cơ quan gửi"),
+            [organization(OTHER if signer == SENDER else SENDER, "Cơ quan nhận")],
+            base_pdf,
+            signer_box=(360, 120, 520, 200),
+        )
+        if signer != SENDER:  # claims to come from SENDER but is signed by OTHER
+            assert pkg.from_ is not None
+            pkg.from_.organ_id = SENDER
+            pkg.document_id = (pkg.document_id or "").replace(signer, SENDER)
+            pkg.trace_header_list.trace_headers[0].organ_id = SENDER  # type: ignore[union-attr]
+        path = tmp_path / f"{signer}.edxml"
+        path.write_bytes(build(pkg))
+        return path
+
+    good, spoofed = package(SENDER), package(OTHER)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["validate", "--pki", str(pki_dir), "--format", "json", str(good)])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)[0]["findings"] == []
+    bad = runner.invoke(cli, ["validate", "--pki", str(pki_dir), "--format", "json", str(spoofed)])
+    assert bad.exit_code == 1, bad.output
+    assert {f["rule"] for f in json.loads(bad.output)[0]["findings"]} == {"SIG-12"}
+    plain = runner.invoke(cli, ["validate", "--format", "json", str(spoofed)])
+    assert plain.exit_code == 0, "without trust anchors only the EDX rules run"

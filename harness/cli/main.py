@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from harness import __version__
@@ -22,4 +24,7 @@ cli.add_command(pki_group)
 
 
 def main() -> None:
+    # pyHanko logs every failed certificate check with a traceback; our findings already say it.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     cli()

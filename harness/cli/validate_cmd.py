@@ -10,11 +10,16 @@ import sys
 from pathlib import Path
 
 import click
+from cryptography import x509
 from rich.console import Console
 from rich.table import Table
 
 from harness.edxml import Finding, Level, Limits, Report, inspect
+from harness.edxml.model import EdocPackage
 from harness.edxml.rules import SequenceChecker
+from harness.pki import load as load_pki
+from harness.signing.package import verify_package
+from harness.signing.verify import Profile, TrustConfig
 
 KIND_VI = {"edoc": "gói tin văn bản", "status": "gói tin trạng thái", "unknown": "không xác định"}
 
@@ -48,6 +53,33 @@ def _findings_table(console: Console, findings: list[Finding]) -> None:
     console.print(table)
 
 
+def _load_certificate(path: Path) -> x509.Certificate:
+    data = path.read_bytes()
+    return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+
+
+def _load_crl(path: Path) -> x509.CertificateRevocationList:
+    data = path.read_bytes()
+    return x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
+
+
+def _trust(
+    pki_dir: Path | None, roots: tuple[Path, ...], intermediates: tuple[Path, ...], crls: tuple[Path, ...]
+) -> TrustConfig | None:
+    """Where SIG checks get their anchors: a test PKI directory and/or explicit files; None skips them."""
+    if pki_dir is None and not roots:
+        return None
+    try:
+        trust = TrustConfig.from_pki(load_pki(pki_dir)) if pki_dir is not None else TrustConfig([])
+        trust.roots.extend(_load_certificate(p) for p in roots)
+        trust.intermediates.extend(_load_certificate(p) for p in intermediates)
+        trust.crls.extend(_load_crl(p) for p in crls)
+    except (OSError, ValueError, KeyError) as exc:
+        click.echo(f"Lỗi: không đọc được chứng thư hoặc PKI: {exc}", err=True)
+        sys.exit(2)
+    return trust
+
+
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -71,9 +103,56 @@ def _findings_table(console: Console, findings: list[Finding]) -> None:
     show_default=True,
     help="Kích thước tối đa của một gói tin (byte).",
 )
-def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, sequence: bool, max_size: int) -> None:
-    """Kiểm tra gói tin edXML theo các quy tắc EDX-* và báo cáo phát hiện cho từng tệp."""
+@click.option(
+    "--pki",
+    "pki_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Kiểm tra chữ ký số (SIG-*) của tệp PDF đính kèm với PKI kiểm thử ở thư mục này (lienthong pki init).",
+)
+@click.option(
+    "--trust-root",
+    "trust_roots",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Chứng thư gốc tin cậy (PEM hoặc DER) để kiểm tra chữ ký số; có thể lặp lại.",
+)
+@click.option(
+    "--intermediate",
+    "intermediates",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Chứng thư trung gian; có thể lặp lại.",
+)
+@click.option(
+    "--crl",
+    "crls",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Danh sách thu hồi (CRL, PEM hoặc DER); có thể lặp lại.",
+)
+@click.option(
+    "--sig-profile",
+    type=click.Choice(["pilot", "strict"]),
+    default="pilot",
+    show_default=True,
+    help="Hồ sơ kiểm tra chữ ký: pilot (như công cụ đang dùng) hoặc strict (TT 15/2025).",
+)
+def validate_command(
+    files: tuple[Path, ...],
+    fmt: str,
+    strict: bool,
+    sequence: bool,
+    max_size: int,
+    pki_dir: Path | None,
+    trust_roots: tuple[Path, ...],
+    intermediates: tuple[Path, ...],
+    crls: tuple[Path, ...],
+    sig_profile: str,
+) -> None:
+    """Kiểm tra gói tin edXML theo các quy tắc EDX-* (và SIG-* khi có chứng thư gốc) cho từng tệp."""
     limits = Limits(max_bytes=max_size)
+    trust = _trust(pki_dir, trust_roots, intermediates, crls)
     reports: list[Report] = []
     checker = SequenceChecker()
     io_error = False
@@ -91,6 +170,8 @@ def validate_command(files: tuple[Path, ...], fmt: str, strict: bool, sequence: 
             io_error = True
             continue
         result = inspect(data, strict=strict, limits=limits, path=str(path))
+        if trust is not None and isinstance(result.parsed.package, EdocPackage):
+            result.report.findings.extend(verify_package(result.parsed.package, trust, profile=Profile(sig_profile)))
         reports.append(result.report)
         if sequence and result.parsed.package is not None:
             checker.feed(result.parsed.package, str(path))
