@@ -69,6 +69,7 @@ def sign(
     pss: bool = False,
     tsa: Credential | None = None,
     pades: bool = True,
+    certify: bool = False,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
     signer = signers.SimpleSigner(
@@ -81,6 +82,8 @@ def sign(
         field_name=field_name,
         md_algorithm=md_algorithm,
         subfilter=fields.SigSeedSubFilter.PADES if pades else fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED,
+        certify=certify,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
     )
     style = None
     if image_png is not None:

@@ -31,6 +31,8 @@ class NegativeFixture:
     """The SIG rules the fixture must fire (and no others); empty for the conformant ones."""
     profile: Profile = Profile.PILOT
     description: str = ""
+    without_crls: bool = False
+    """Verify without revocation data (the "revocation unavailable" case)."""
 
 
 def _flip_in_signed_range(pdf: bytes) -> bytes:
@@ -57,6 +59,41 @@ def _modify_after_signing(pdf: bytes) -> bytes:
     out = io.BytesIO()
     w.write(out)  # type: ignore[no-untyped-call]
     return out.getvalue()
+
+
+def _seal_without_signature(base_pdf: bytes) -> bytes:
+    """A red seal drawn as page content over a copy of the document: it looks signed, it is not."""
+    import io
+
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    seal = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(seal)
+    draw.ellipse((8, 8, 192, 192), outline=(220, 0, 0, 255), width=10)
+    draw.ellipse((30, 30, 170, 170), outline=(220, 0, 0, 255), width=4)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=True)
+    c.drawString(100, 750, "QUYET DINH (ban chup, khong co chu ky so)")
+    c.drawImage(ImageReader(seal), 330, 110, 100, 100, mask="auto")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _certify_then_new_field(base_pdf: bytes, person: Credential, agency: Credential, options: SigningOptions) -> bytes:
+    """The VGCA pattern: the person certifies (DocMDP P=2), then the agency adds a new field."""
+    from harness.signing import adapter
+    from harness.signing.sign import AGENCY_FIELD, PERSON_FIELD, seal_box_for
+
+    first = adapter.sign(
+        base_pdf, person, field_name=PERSON_FIELD, box=DEFAULT_BOX, certify=True, pss=options.pss, tsa=options.tsa
+    )
+    return adapter.sign(
+        first, agency, field_name=AGENCY_FIELD, box=seal_box_for(DEFAULT_BOX), pss=options.pss, tsa=options.tsa
+    )
 
 
 def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: str) -> list[NegativeFixture]:
@@ -122,6 +159,43 @@ def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: s
         NegativeFixture("agency-only", sign_agency(base_pdf, agency, DEFAULT_BOX), Part.MAIN, frozenset({"SIG-13"})),
         NegativeFixture("person-only", sign_person(base_pdf, person, DEFAULT_BOX), Part.MAIN, frozenset({"SIG-13"})),
         NegativeFixture("attachment-unsigned", base_pdf, Part.ATTACHMENT, frozenset({"SIG-15"})),
+        NegativeFixture(
+            "seal-image-no-signature",
+            _seal_without_signature(base_pdf),
+            Part.MAIN,
+            frozenset({"SIG-02"}),
+            description="Có hình con dấu nhưng không có chữ ký số",
+        ),
+        NegativeFixture(
+            "certify-then-new-field-pilot",
+            _certify_then_new_field(base_pdf, person, agency, pilot),
+            Part.MAIN,
+            frozenset({"SIG-05"}),
+            description="Mẫu VGCA: người ký chứng nhận (P=2), cơ quan thêm trường mới; cảnh báo ở hồ sơ pilot",
+        ),
+        NegativeFixture(
+            "certify-then-new-field-strict",
+            _certify_then_new_field(base_pdf, person, agency, SigningOptions(Profile.STRICT)),
+            Part.MAIN,
+            frozenset({"SIG-05"}),
+            Profile.STRICT,
+            "Mẫu VGCA, hồ sơ strict: lỗi",
+        ),
+        NegativeFixture(
+            "bad-timestamp",
+            main(agency, SigningOptions(Profile.PILOT, tsa=pki.bad[Defect.SELF_SIGNED])),
+            Part.MAIN,
+            frozenset({"SIG-11"}),
+            description="Dấu thời gian của TSA không tin cậy",
+        ),
+        NegativeFixture(
+            "revocation-unavailable",
+            good,
+            Part.MAIN,
+            frozenset({"SIG-08"}),
+            description="Không có dữ liệu thu hồi (CRL)",
+            without_crls=True,
+        ),
         NegativeFixture("not-a-pdf", b"PK\x03\x04 not a pdf", Part.ATTACHMENT, frozenset({"SIG-01"})),
     ]
     by_defect: dict[Defect, str] = {

@@ -15,6 +15,7 @@ from enum import StrEnum
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 
 from harness.edxml.findings import Finding, Level
@@ -277,7 +278,15 @@ def verify_pdf(
         if not _can_sign(cert):
             problems += 1
             c.add("SIG-21", where, "Chứng thư số không được phép dùng để ký.", "Key usage does not allow signing.")
-        if not status.trusted and not problems:
+        if not status.trusted and not problems and _trusted_without_revocation(sig, trust):
+            c.add(
+                "SIG-08",
+                where,
+                "Không kiểm tra được tình trạng thu hồi của chứng thư số.",
+                "Revocation status unknown (no usable CRL).",
+                level=Level.SHOULD if profile is Profile.PILOT else None,
+            )
+        elif not status.trusted and not problems:
             c.add(
                 "SIG-06", where, "Chứng thư số không tin cậy.", f"Untrusted certificate ({status.trust_problem_indic})."
             )
@@ -305,6 +314,15 @@ def verify_pdf(
     elif SignerClass.AGENCY not in classes:
         c.add("SIG-15", "", "Tệp phụ lục không có chữ ký số của cơ quan.", "No agency signature on the attachment.")
     return out
+
+
+def _trusted_without_revocation(sig: EmbeddedPdfSignature, trust: TrustConfig) -> bool:
+    """True when only the revocation check failed: the path validates with revocation soft-failed."""
+    try:
+        vc = adapter.validation_context(trust.roots, trust.intermediates, trust.crls, hard_fail=False)
+        return bool(adapter.validate(sig, vc).trusted)
+    except Exception:
+        return False
 
 
 def _check_main(c: _Collector, classes: list[SignerClass]) -> None:
