@@ -68,6 +68,9 @@ FIXTURE_NAMES = [
     "person-only",
     "attachment-unsigned",
     "seal-image-no-signature",
+    "invisible-signatures",
+    "seal-not-overlapping",
+    "attachment-signed-bottom-left",
     "certify-then-new-field-pilot",
     "certify-then-new-field-strict",
     "bad-timestamp",
@@ -114,6 +117,9 @@ def test_the_rules_covered_by_fixtures(fixtures: dict[str, NegativeFixture]) -> 
         "SIG-12",
         "SIG-13",
         "SIG-15",
+        "SIG-16",
+        "SIG-17",
+        "SIG-18",
         "SIG-21",
     }
 
@@ -228,10 +234,18 @@ def test_a_signed_package_in_one_call_passes_edx_and_sig_checks(pki: TestPki, ba
 def test_verify_package_finds_an_unsigned_appendix_and_a_package_without_pdf(pki: TestPki, base_pdf: bytes) -> None:
     from harness.edxml import model as m
     from harness.edxml.factory import new_document, organization
+    from harness.pdf.images import seal_png, signature_png
     from harness.signing.package import verify_package
     from harness.signing.sign import sign_main_document
 
-    main = sign_main_document(base_pdf, pki.person(SENDER), pki.agency(SENDER), signer_box=(360, 120, 520, 200))
+    main = sign_main_document(
+        base_pdf,
+        pki.person(SENDER),
+        pki.agency(SENDER),
+        signer_box=(360, 120, 520, 200),
+        person_png=signature_png("Nguyễn Văn An", seed=1),
+        seal_png=seal_png("UBND tỉnh Nghệ An"),
+    )
     pkg = new_document(
         sender=organization(SENDER, "UBND tỉnh Nghệ An"),
         attachments=[

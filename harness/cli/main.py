@@ -7,6 +7,7 @@ import logging
 import click
 
 from harness import __version__
+from harness.cli.make_doc_cmd import make_doc_command
 from harness.cli.pki_cmd import pki_group
 from harness.cli.sim_cmd import sim_group
 from harness.cli.validate_cmd import validate_command
@@ -21,6 +22,7 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(sim_group)
 cli.add_command(pki_group)
+cli.add_command(make_doc_command)
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
@@ -137,3 +139,68 @@ def validate(sig: EmbeddedPdfSignature, vc: ValidationContext) -> PdfSignatureSt
 
 def signer_certificate(sig: EmbeddedPdfSignature) -> x509.Certificate:
     return x509.load_der_x509_certificate(sig.signer_cert.dump())
+
+
+@dataclass(frozen=True, slots=True)
+class Widget:
+    """Where and how a signature shows on the page (signatures.md §4, SIG-16..18)."""
+
+    page: int | None
+    rect: tuple[float, float, float, float] | None
+    has_image: bool
+    page_size: tuple[float, float] | None = None
+
+    @property
+    def visible(self) -> bool:
+        return self.rect is not None and self.rect[2] - self.rect[0] > 1 and self.rect[3] - self.rect[1] > 1
+
+
+def _page_refs(node: Any, out: list[tuple[int, Any]]) -> None:
+    kids = node.get("/Kids")
+    if kids is None:
+        return
+    for ref in kids:
+        obj = ref.get_object()
+        if obj.get("/Type") == "/Pages":
+            _page_refs(obj, out)
+        else:
+            out.append((ref.idnum, obj))
+
+
+def _has_image(xobject_owner: Any, depth: int = 0) -> bool:
+    if depth > 3:
+        return False
+    resources = xobject_owner.get("/Resources")
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return False
+    for ref in xobjects.values():
+        obj = ref.get_object()
+        if obj.get("/Subtype") == "/Image" or (obj.get("/Subtype") == "/Form" and _has_image(obj, depth + 1)):
+            return True
+    return False
+
+
+def widget(reader: PdfFileReader, sig: EmbeddedPdfSignature) -> Widget:
+    """The signature's widget annotation: page index, rectangle (normalised), image in its appearance."""
+    field = sig.sig_field
+    annot = field if "/Rect" in field else (field.get("/Kids") or [None])[0]
+    annot = annot.get_object() if annot is not None and hasattr(annot, "get_object") else annot
+    if annot is None or "/Rect" not in annot:
+        return Widget(None, None, False)
+    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    rect = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    pages: list[tuple[int, Any]] = []
+    _page_refs(reader.root["/Pages"], pages)
+    page_index = None
+    page_size = None
+    p_ref = annot.get_value_as_reference("/P", optional=True) if hasattr(annot, "get_value_as_reference") else None
+    for i, (idnum, page) in enumerate(pages):
+        if p_ref is not None and idnum == p_ref.idnum:
+            page_index = i
+            box = [float(v) for v in page.get("/MediaBox", [0, 0, 595, 842])]
+            page_size = (box[2] - box[0], box[3] - box[1])
+    appearance = annot.get("/AP")
+    normal = appearance.get("/N") if appearance is not None else None
+    has_image = normal is not None and _has_image(normal.get_object())
+    return Widget(page_index, rect, has_image, page_size)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from harness.pdf.images import seal_png, signature_png
 from harness.pki import Defect, TestPki
 from harness.pki.model import Credential
 from harness.signing.adapter import Box
@@ -83,26 +84,64 @@ def _seal_without_signature(base_pdf: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _certify_then_new_field(base_pdf: bytes, person: Credential, agency: Credential, options: SigningOptions) -> bytes:
+def _certify_then_new_field(
+    base_pdf: bytes, person: Credential, agency: Credential, options: SigningOptions, person_png: bytes, seal: bytes
+) -> bytes:
     """The VGCA pattern: the person certifies (DocMDP P=2), then the agency adds a new field."""
     from harness.signing import adapter
     from harness.signing.sign import AGENCY_FIELD, PERSON_FIELD, seal_box_for
 
     first = adapter.sign(
-        base_pdf, person, field_name=PERSON_FIELD, box=DEFAULT_BOX, certify=True, pss=options.pss, tsa=options.tsa
+        base_pdf,
+        person,
+        field_name=PERSON_FIELD,
+        box=DEFAULT_BOX,
+        image_png=person_png,
+        certify=True,
+        pss=options.pss,
+        tsa=options.tsa,
     )
     return adapter.sign(
-        first, agency, field_name=AGENCY_FIELD, box=seal_box_for(DEFAULT_BOX), pss=options.pss, tsa=options.tsa
+        first,
+        agency,
+        field_name=AGENCY_FIELD,
+        box=seal_box_for(DEFAULT_BOX),
+        image_png=seal,
+        pss=options.pss,
+        tsa=options.tsa,
     )
+
+
+def _agency_name(cred: Credential) -> str:
+    from cryptography.x509.oid import NameOID
+
+    return str(cred.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
 
 
 def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: str) -> list[NegativeFixture]:
     """Every fixture for a document sent by `sender` (and `other`, another agency of the PKI)."""
     person, agency = pki.person(sender), pki.agency(sender)
     pilot = SigningOptions(Profile.PILOT)
+    person_png = signature_png(person.person_name, seed=1)
+    seal = seal_png(_agency_name(agency))
 
-    def main(agency_cred: Credential, options: SigningOptions = pilot, person_cred: Credential = person) -> bytes:
-        return sign_main_document(base_pdf, person_cred, agency_cred, signer_box=DEFAULT_BOX, options=options)
+    def main(
+        agency_cred: Credential,
+        options: SigningOptions = pilot,
+        person_cred: Credential = person,
+        seal_box: Box | None = None,
+        with_images: bool = True,
+    ) -> bytes:
+        return sign_main_document(
+            base_pdf,
+            person_cred,
+            agency_cred,
+            signer_box=DEFAULT_BOX,
+            person_png=person_png if with_images else None,
+            seal_png=seal if with_images else None,
+            seal_box=seal_box,
+            options=options,
+        )
 
     good = main(agency)
     out = [
@@ -156,8 +195,36 @@ def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: s
             Profile.STRICT,
             "PKCS#1 v1.5 trong hồ sơ strict",
         ),
-        NegativeFixture("agency-only", sign_agency(base_pdf, agency, DEFAULT_BOX), Part.MAIN, frozenset({"SIG-13"})),
-        NegativeFixture("person-only", sign_person(base_pdf, person, DEFAULT_BOX), Part.MAIN, frozenset({"SIG-13"})),
+        NegativeFixture(
+            "agency-only", sign_agency(base_pdf, agency, DEFAULT_BOX, image_png=seal), Part.MAIN, frozenset({"SIG-13"})
+        ),
+        NegativeFixture(
+            "person-only",
+            sign_person(base_pdf, person, DEFAULT_BOX, image_png=person_png),
+            Part.MAIN,
+            frozenset({"SIG-13"}),
+        ),
+        NegativeFixture(
+            "invisible-signatures",
+            main(agency, with_images=False),
+            Part.MAIN,
+            frozenset({"SIG-16", "SIG-17"}),
+            description="Ký nhưng không hiển thị hình chữ ký và con dấu",
+        ),
+        NegativeFixture(
+            "seal-not-overlapping",
+            main(agency, seal_box=(60, 120, 160, 220)),
+            Part.MAIN,
+            frozenset({"SIG-16"}),
+            description="Con dấu đặt xa chữ ký",
+        ),
+        NegativeFixture(
+            "attachment-signed-bottom-left",
+            sign_agency(base_pdf, agency, (40, 40, 220, 80), field_name="Sig_CoQuan_PhuLuc"),
+            Part.ATTACHMENT,
+            frozenset({"SIG-18"}),
+            description="Chữ ký phụ lục ở góc dưới bên trái",
+        ),
         NegativeFixture("attachment-unsigned", base_pdf, Part.ATTACHMENT, frozenset({"SIG-15"})),
         NegativeFixture(
             "seal-image-no-signature",
@@ -168,14 +235,14 @@ def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: s
         ),
         NegativeFixture(
             "certify-then-new-field-pilot",
-            _certify_then_new_field(base_pdf, person, agency, pilot),
+            _certify_then_new_field(base_pdf, person, agency, pilot, person_png, seal),
             Part.MAIN,
             frozenset({"SIG-05"}),
             description="Mẫu VGCA: người ký chứng nhận (P=2), cơ quan thêm trường mới; cảnh báo ở hồ sơ pilot",
         ),
         NegativeFixture(
             "certify-then-new-field-strict",
-            _certify_then_new_field(base_pdf, person, agency, SigningOptions(Profile.STRICT)),
+            _certify_then_new_field(base_pdf, person, agency, SigningOptions(Profile.STRICT), person_png, seal),
             Part.MAIN,
             frozenset({"SIG-05"}),
             Profile.STRICT,

@@ -9,6 +9,8 @@ from datetime import datetime
 from harness.edxml import model as m
 from harness.edxml.factory import new_document
 from harness.edxml.findings import Finding
+from harness.pdf.images import seal_png as seal_png_for
+from harness.pdf.images import signature_png
 from harness.pki import TestPki
 from harness.signing.catalogue import rule
 from harness.signing.sign import SigningOptions, sign_attachment, sign_main_document
@@ -79,6 +81,8 @@ def signed_document(
     appendices carry the agency's signature; ready for `harness.edxml.build`."""
     assert sender.organ_id is not None
     person, agency = pki.person(sender.organ_id), pki.agency(sender.organ_id)
+    person_png = person_png or signature_png(person.person_name or "Người ký", seed=1)
+    seal_png = seal_png or seal_png_for(sender.organ_name or sender.organ_id)
     signed_main = sign_main_document(
         main_pdf,
         person,

@@ -94,11 +94,14 @@ def sign_main_document(
     page: int = 0,
     person_png: bytes | None = None,
     seal_png: bytes | None = None,
+    seal_box: Box | None = None,
     options: SigningOptions = SigningOptions(),
 ) -> bytes:
-    """Both Decree 30 signatures: the competent person first, then the agency's seal signature."""
+    """Both Decree 30 signatures: the competent person first, then the agency's seal signature
+    (by default over the left third of the person's, see `seal_box_for`)."""
     signed = sign_person(pdf, person, signer_box, page=page, image_png=person_png, options=options)
-    return sign_agency(signed, agency, seal_box_for(signer_box), page=page, image_png=seal_png, options=options)
+    box = seal_box or seal_box_for(signer_box)
+    return sign_agency(signed, agency, box, page=page, image_png=seal_png, options=options)
 
 
 def attachment_box(width: int = 180, height: int = 40, margin: int = 20) -> Box:

@@ -183,6 +183,7 @@ def verify_pdf(
         return out
     vc = adapter.validation_context(trust.roots, trust.intermediates, trust.crls)
     classes: list[SignerClass] = []
+    widgets: list[adapter.Widget] = []
     statuses: list[PdfSignatureStatus | Exception] = []
     for sig in signatures:
         try:
@@ -215,6 +216,7 @@ def verify_pdf(
             continue
         signer_class = classify(cert)
         classes.append(signer_class)
+        widgets.append(adapter.widget(reader, sig))
         organ = organ_id_of(cert)
         tst = status.timestamp_validity
         when = tst.timestamp if tst is not None else status.signer_reported_dt
@@ -311,9 +313,66 @@ def verify_pdf(
             c.add("SIG-20", where, f"SubFilter không được hỗ trợ: {subfilter}.", f"Unsupported SubFilter {subfilter}.")
     if part is Part.MAIN:
         _check_main(c, classes)
+        _check_main_appearance(c, classes, widgets)
     elif SignerClass.AGENCY not in classes:
         c.add("SIG-15", "", "Tệp phụ lục không có chữ ký số của cơ quan.", "No agency signature on the attachment.")
+    else:
+        _check_attachment_appearance(c, classes, widgets)
     return out
+
+
+SEAL_OVERLAP = (0.15, 0.55)
+"""Share of the person's signature width the seal may cover (Decree 30: about one third)."""
+
+
+def _check_main_appearance(c: _Collector, classes: list[SignerClass], widgets: list[adapter.Widget]) -> None:
+    people = [w for k, w in zip(classes, widgets, strict=True) if k is SignerClass.PERSON]
+    agencies = [w for k, w in zip(classes, widgets, strict=True) if k is SignerClass.AGENCY]
+    for w in people:
+        if not (w.visible and w.has_image):
+            c.add(
+                "SIG-17",
+                "",
+                "Chữ ký của người có thẩm quyền không hiển thị hình chữ ký trên văn bản.",
+                "The person's signature has no visible signature image.",
+            )
+    if not people or not agencies:
+        return
+    person, seal = people[0], agencies[-1]
+    if not (seal.visible and seal.has_image):
+        c.add("SIG-16", "", "Chữ ký của cơ quan không hiển thị hình con dấu.", "The agency signature shows no seal.")
+        return
+    assert person.rect is not None and seal.rect is not None
+    px1, py1, px2, py2 = person.rect
+    sx1, sy1, sx2, sy2 = seal.rect
+    share = (min(sx2, px2) - max(sx1, px1)) / max(px2 - px1, 1.0)
+    vertical = min(sy2, py2) - max(sy1, py1)
+    if seal.page != person.page or vertical <= 0 or sx1 >= px1 or not SEAL_OVERLAP[0] <= share <= SEAL_OVERLAP[1]:
+        c.add(
+            "SIG-16",
+            "",
+            f"Hình con dấu không trùm khoảng 1/3 bên trái chữ ký của người có thẩm quyền (trùm {max(share, 0):.0%}).",
+            f"The seal does not cover about the left third of the person's signature ({max(share, 0):.0%}).",
+        )
+
+
+def _check_attachment_appearance(c: _Collector, classes: list[SignerClass], widgets: list[adapter.Widget]) -> None:
+    for k, w in zip(classes, widgets, strict=True):
+        if k is not SignerClass.AGENCY:
+            continue
+        width, height = w.page_size or (595.0, 842.0)
+        if (
+            w.rect is None
+            or w.page != 0
+            or (w.rect[0] + w.rect[2]) / 2 < width / 2
+            or (w.rect[1] + w.rect[3]) / 2 < height / 2
+        ):
+            c.add(
+                "SIG-18",
+                "",
+                "Chữ ký của cơ quan trên phụ lục không ở góc trên bên phải trang đầu.",
+                "The attachment's agency signature is not top right of page 1.",
+            )
 
 
 def _trusted_without_revocation(sig: EmbeddedPdfSignature, trust: TrustConfig) -> bool:

@@ -1,0 +1,34 @@
+"""Realistic Vietnamese administrative documents (Decree 30/2020/NĐ-CP layout) as PDF, plus seal/signature images."""
+
+from harness.pdf.doctypes import DOC_TYPES, DocType, UnknownDocType, ascii_slug, doc_type
+from harness.pdf.document import (
+    PRIORITIES,
+    BodyParagraph,
+    DocumentSpec,
+    ParaStyle,
+    RenderedDocument,
+    agency_abbreviation,
+    date_vi,
+    make_spec,
+    render,
+)
+from harness.pdf.images import seal_png, signature_png
+
+__all__ = [
+    "DOC_TYPES",
+    "PRIORITIES",
+    "BodyParagraph",
+    "DocType",
+    "DocumentSpec",
+    "ParaStyle",
+    "RenderedDocument",
+    "UnknownDocType",
+    "agency_abbreviation",
+    "ascii_slug",
+    "date_vi",
+    "doc_type",
+    "make_spec",
+    "render",
+    "seal_png",
+    "signature_png",
+]
