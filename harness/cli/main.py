@@ -9,6 +9,7 @@ import click
 from harness import __version__
 from harness.cli.make_doc_cmd import make_doc_command
 from harness.cli.pki_cmd import pki_group
+from harness.cli.sign_cmd import sign_command
 from harness.cli.sim_cmd import sim_group
 from harness.cli.validate_cmd import validate_command
 
@@ -22,6 +23,7 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(sim_group)
 cli.add_command(pki_group)
+cli.add_command(sign_command)
 cli.add_command(make_doc_command)
 
 

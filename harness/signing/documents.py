@@ -1,0 +1,110 @@
+"""A realistic signed document in one call: render a Decree 30 PDF of a pilot document type, sign
+it where its layout says (person, then the agency's seal), sign appendices, wrap it in edXML."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from PIL import Image, ImageDraw, ImageFont
+
+from harness.edxml import model as m
+from harness.edxml.factory import new_document
+from harness.edxml.formats import ICT, now_ict
+from harness.pdf import DocumentSpec, RenderedDocument, make_spec, render, seal_png, signature_png
+from harness.pdf.document import FONT_DIR
+from harness.pki import TestPki
+from harness.signing.package import PDF, PILOT
+from harness.signing.sign import SigningOptions, sign_attachment, sign_main_document
+
+APPENDIX_TYPE = "Báo cáo"
+
+
+@dataclass(slots=True)
+class SignedDocument:
+    package: m.EdocPackage
+    spec: DocumentSpec
+    rendered: RenderedDocument
+    signed_pdf: bytes
+
+
+def attachment_stamp_png(number_text: str, when: datetime) -> bytes:
+    """The text an agency signature shows on a separate attachment: number/notation and the ISO
+    8601 signing time in Vietnam time, size-10 style black text (Decree 30 Appendix I)."""
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSerif.ttf"), 26)
+    lines = [number_text, when.astimezone(ICT).isoformat(timespec="seconds")]
+    image = Image.new("RGBA", (720, 80), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((4, 4 + i * 36), line, font=font, fill=(0, 0, 0, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _box(box: tuple[int, float, float, float, float]) -> tuple[int, tuple[int, int, int, int]]:
+    page, x1, y1, x2, y2 = box
+    return page, (round(x1), round(y1), round(x2), round(y2))
+
+
+def signed_pilot_document(
+    pki: TestPki,
+    doc_type: str,
+    sender: m.Organization,
+    recipients: list[m.Organization],
+    *,
+    seed: int = 1,
+    when: date | None = None,
+    number: int | None = None,
+    appendices: int = 0,
+    options: SigningOptions = PILOT,
+) -> SignedDocument:
+    """Render, sign (both Decree 30 signatures; appendices by the agency) and package a document."""
+    assert sender.organ_id is not None
+    day = when or now_ict().date()
+    person, agency = pki.person(sender.organ_id), pki.agency(sender.organ_id)
+    spec = make_spec(
+        doc_type, sender.organ_id, sender.organ_name or sender.organ_id, seed=seed, when=day, number=number
+    )
+    if person.person_name:
+        spec = dataclasses.replace(spec, signer_name=person.person_name)
+    rendered = render(spec)
+    page, signer_box = _box(rendered.signer_box)
+    _, seal_box = _box(rendered.seal_box)
+    signed = sign_main_document(
+        rendered.pdf,
+        person,
+        agency,
+        signer_box=signer_box,
+        seal_box=seal_box,
+        page=page,
+        person_png=signature_png(spec.signer_name, seed=seed),
+        seal_png=seal_png(spec.issuing_body),
+        options=options,
+    )
+    attachments = [m.Attachment.from_bytes("vanban", f"{spec.doc_type.slug}.pdf", signed, PDF)]
+    for i in range(1, appendices + 1):
+        appendix = render(make_spec(APPENDIX_TYPE, sender.organ_id, spec.issuing_body, seed=seed + i, when=day)).pdf
+        stamp = attachment_stamp_png(spec.number_text, now_ict())
+        attachments.append(
+            m.Attachment.from_bytes(
+                f"phuluc{i}",
+                f"phu-luc-{i}.pdf",
+                sign_attachment(appendix, agency, text_png=stamp, options=options),
+                PDF,
+            )
+        )
+    number_part, _, notation = spec.number_text.partition("/")
+    package = new_document(
+        sender=sender,
+        recipients=recipients,
+        number=number_part,
+        notation=notation,
+        type_name=spec.doc_type.name,
+        subject=spec.subject[:500],
+        when=datetime.combine(day, now_ict().timetz()),
+        attachments=attachments,
+    )
+    return SignedDocument(package, spec, rendered, signed)

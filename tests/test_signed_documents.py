@@ -1,0 +1,222 @@
+"""Signed Decree 30 documents end to end: render, sign where the layout says, package, verify;
+independent readers (pdftotext, pdfsig) agree; `lienthong sign` drives it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cryptography.hazmat.primitives import serialization
+
+from harness.cli.main import cli
+from harness.edxml import build, inspect
+from harness.edxml.factory import organization
+from harness.edxml.model import EdocPackage
+from harness.edxml.parser import parse_package
+from harness.pdf import DOC_TYPES
+from harness.pki import AgencyEntry, TestPki, load_or_build, save
+from harness.pki.store import fingerprint_of
+from harness.signing.documents import signed_pilot_document
+from harness.signing.package import verify_package
+from harness.signing.sign import SigningOptions
+from harness.signing.verify import Profile, TrustConfig
+
+SENDER = "000.00.00.H41"
+RECEIVER = "000.00.12.H41"
+AGENCIES = [
+    AgencyEntry(SENDER, "UBND tỉnh Nghệ An", "Lê Văn Chính", "Chủ tịch"),
+    AgencyEntry(RECEIVER, "Sở Thông tin và Truyền thông tỉnh Nghệ An", "Trần Thị Bình", "Giám đốc"),
+]
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    return load_or_build(AGENCIES, seed="test-signed-documents", directory=tmp_path_factory.mktemp("pki"))
+
+
+def _sender() -> tuple[object, list[object]]:
+    return organization(SENDER, "UBND tỉnh Nghệ An"), [organization(RECEIVER, "Sở TT&TT tỉnh Nghệ An")]
+
+
+@pytest.mark.parametrize("doc_type", [t.name for t in DOC_TYPES])
+def test_every_pilot_type_signs_and_verifies_clean(doc_type: str, pki: TestPki) -> None:
+    sender, recipients = _sender()
+    signed = signed_pilot_document(pki, doc_type, sender, recipients, seed=7)  # type: ignore[arg-type]
+    data = build(signed.package)
+    assert inspect(data).report.findings == []
+    package = parse_package(data)
+    assert isinstance(package, EdocPackage)
+    assert verify_package(package, TrustConfig.from_pki(pki)) == []
+    assert package.document_type is not None and package.document_type.type_name == doc_type
+
+
+def test_strict_timestamped_document_with_appendices(pki: TestPki) -> None:
+    sender, recipients = _sender()
+    signed = signed_pilot_document(
+        pki,
+        "Kế hoạch",
+        sender,  # type: ignore[arg-type]
+        recipients,  # type: ignore[arg-type]
+        appendices=2,
+        options=SigningOptions(Profile.STRICT, tsa=pki.tsa),
+    )
+    assert len(signed.package.attachments) == 3
+    findings = verify_package(signed.package, TrustConfig.from_pki(pki), profile=Profile.STRICT)
+    assert findings == [], [f.message_en for f in findings]
+
+
+def _need(tool: str, package: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed (Debian package {package})")
+
+
+def test_pdftotext_reads_the_signed_document(pki: TestPki, tmp_path: Path) -> None:
+    _need("pdftotext", "poppler-utils")
+    sender, recipients = _sender()
+    signed = signed_pilot_document(pki, "Quyết định", sender, recipients)  # type: ignore[arg-type]
+    path = tmp_path / "qd.pdf"
+    path.write_bytes(signed.signed_pdf)
+    text = unicodedata.normalize(
+        "NFC", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    )
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "QUYẾT ĐỊNH",
+        "Lê Văn Chính",
+        "Nơi nhận",
+        signed.spec.number_text,
+    ):
+        assert expected in text, expected
+
+
+def test_pdfsig_trusts_a_signed_generated_document(pki: TestPki, tmp_path: Path) -> None:
+    _need("pdfsig", "poppler-utils")
+    _need("certutil", "libnss3-tools")
+    root = tmp_path / "root.pem"
+    root.write_bytes(pki.root.certificate.public_bytes(serialization.Encoding.PEM))
+    db = tmp_path / "nss"
+    db.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
+    subprocess.run(
+        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(root)],
+        check=True,
+        capture_output=True,
+    )
+    sender, recipients = _sender()
+    signed = signed_pilot_document(pki, "Công văn", sender, recipients, options=SigningOptions(tsa=pki.tsa))  # type: ignore[arg-type]
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(signed.signed_pdf)
+    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True).stdout
+    assert out.count("Signature is Valid.") == 2, out
+    assert out.count("Certificate is Trusted.") == 2, out
+    assert "Lê Văn Chính" in out and "UBND tỉnh Nghệ An" in out
+
+
+@pytest.fixture(scope="module")
+def pki_dir(pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's PKI saved where `lienthong sign --pki` finds it (fingerprint of the demo agencies)."""
+    from harness.cli.pki_cmd import agencies_of
+    from harness.pki import DEFAULT_SEED, build_pki
+
+    directory = tmp_path_factory.mktemp("cli-pki")
+    agencies = agencies_of()
+    save(build_pki(DEFAULT_SEED, agencies), directory, fingerprint_of(DEFAULT_SEED, agencies))
+    return directory
+
+
+def test_cli_sign_builds_a_package_that_validates(pki_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "tt.edxml"
+    pdf = tmp_path / "tt.pdf"
+    result = runner.invoke(
+        cli,
+        [
+            "sign",
+            "--type",
+            "Tờ trình",
+            "--from",
+            SENDER,
+            "--to",
+            RECEIVER,
+            "--appendices",
+            "1",
+            "--out",
+            str(out),
+            "--pdf-out",
+            str(pdf),
+            "--pki",
+            str(pki_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Tờ trình" in result.output and pdf.read_bytes().startswith(b"%PDF-")
+    checked = runner.invoke(cli, ["validate", "--pki", str(pki_dir), "--format", "json", str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)[0]["findings"] == []
+    already = runner.invoke(
+        cli, ["sign", "--pdf", str(pdf), "--from", SENDER, "--out", str(tmp_path / "again.pdf"), "--pki", str(pki_dir)]
+    )
+    assert (already.exit_code == 2 and "đã được ký" in already.output) or "filled already" in already.output
+
+
+def test_cli_sign_signs_an_existing_pdf(pki_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    plain = tmp_path / "cv.pdf"
+    made = runner.invoke(cli, ["make-doc", "--type", "Công văn", "--agency", SENDER, "--out", str(plain)])
+    assert made.exit_code == 0, made.output
+    signed = tmp_path / "cv-signed.pdf"
+    result = runner.invoke(
+        cli, ["sign", "--pdf", str(plain), "--from", SENDER, "--out", str(signed), "--pki", str(pki_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    from harness.pki import load
+    from harness.signing.verify import verify_pdf
+
+    verdict = verify_pdf(signed.read_bytes(), TrustConfig.from_pki(load(pki_dir)), sender=SENDER)
+    assert verdict.findings == [], [f.message_en for f in verdict.findings]
+    assert [s.signer_class.value for s in verdict.signatures] == ["person", "agency"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--type", "Nghị quyết", "--to", RECEIVER], "Nghị quyết"),
+        (["--type", "Công văn"], "--to"),
+        (["--to", RECEIVER], "--type"),
+        (["--type", "Công văn", "--pdf", "README.md", "--to", RECEIVER], "--type"),
+    ],
+)
+def test_cli_sign_errors_are_vietnamese_and_exit_2(
+    pki_dir: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["sign", "--from", SENDER, "--out", str(tmp_path / "x"), "--pki", str(pki_dir), *args]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Lỗi" in result.output and message in result.output
+
+
+def test_cli_sign_refuses_an_agency_without_certificate(pki_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "sign",
+            "--type",
+            "Công văn",
+            "--from",
+            "000.00.99.H99",
+            "--to",
+            RECEIVER,
+            "--out",
+            str(tmp_path / "x"),
+            "--pki",
+            str(pki_dir),
+        ],
+    )
+    assert result.exit_code == 2 and "không có trong PKI" in result.output
