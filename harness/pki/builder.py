@@ -33,6 +33,9 @@ VALID_TO = datetime(2035, 12, 31, tzinfo=UTC)
 ROOT_FROM = datetime(2024, 1, 1, tzinfo=UTC)
 ROOT_TO = datetime(2040, 12, 31, tzinfo=UTC)
 REVOKED_AT = datetime(2025, 6, 1, tzinfo=UTC)
+EXPIRED_AFTER_SIGNING_END = datetime(2025, 9, 1, tzinfo=UTC)
+SIGNED_IN_THE_PAST = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+"""A timestamp time before the revocation and before EXPIRED_AFTER_SIGNING_END (past-signing fixtures)."""
 CRL_NEXT_UPDATE = datetime(2035, 12, 31, tzinfo=UTC)
 
 
@@ -254,6 +257,7 @@ def build_pki(seed: str, agencies: Iterable[AgencyEntry]) -> TestPki:
     bad_cert(Defect.SELF_SIGNED, None)
     bad_cert(Defect.UNTRUSTED, untrusted)
     bad_cert(Defect.NO_SIGNING_USAGE, ca, key_usage="encipher", crl_name="ca")
+    bad_cert(Defect.EXPIRED_AFTER_SIGNING, ca, not_after=EXPIRED_AFTER_SIGNING_END, crl_name="ca")
 
     crls = [
         _crl(root, [], seed, "crl/root"),

@@ -31,6 +31,8 @@ class Defect(StrEnum):
     SELF_SIGNED = "self-signed"
     UNTRUSTED = "untrusted"
     NO_SIGNING_USAGE = "no-signing-usage"
+    EXPIRED_AFTER_SIGNING = "expired-after-signing"
+    """Valid 2025-01-01..2025-09-01: a signature timestamped inside that window stays valid."""
 
 
 @dataclass(slots=True)

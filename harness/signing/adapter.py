@@ -50,12 +50,14 @@ def asn1_key(key: PrivateKey) -> asn1_keys.PrivateKeyInfo:
     return asn1_keys.PrivateKeyInfo.load(der)
 
 
-def timestamper(tsa: Credential) -> timestamps.TimeStamper:
-    """An offline RFC 3161 timestamper under the test TSA certificate (B-T without a network)."""
+def timestamper(tsa: Credential, at: datetime | None = None) -> timestamps.TimeStamper:
+    """An offline RFC 3161 timestamper under the test TSA certificate (B-T without a network);
+    `at` fixes the time it certifies (fixtures of signatures made in the past)."""
     return timestamps.DummyTimeStamper(
         tsa_cert=asn1_cert(tsa.certificate),
         tsa_key=asn1_key(tsa.key),
         certs_to_embed=_store([asn1_cert(c) for c in tsa.chain]),
+        fixed_dt=at,
     )
 
 
@@ -72,6 +74,7 @@ def sign(
     tsa: Credential | None = None,
     pades: bool = True,
     certify: bool = False,
+    timestamp_at: datetime | None = None,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
     signer = signers.SimpleSigner(
@@ -94,7 +97,11 @@ def sign(
         fields.SigFieldSpec(field_name, on_page=page, box=box) if box is not None else fields.SigFieldSpec(field_name)
     )
     pdf_signer = signers.PdfSigner(
-        meta, signer, timestamper=timestamper(tsa) if tsa else None, stamp_style=style, new_field_spec=spec
+        meta,
+        signer,
+        timestamper=timestamper(tsa, timestamp_at) if tsa else None,
+        stamp_style=style,
+        new_field_spec=spec,
     )
     out = io.BytesIO()
     pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
@@ -108,6 +115,7 @@ def validation_context(
     *,
     moment: datetime | None = None,
     hard_fail: bool = True,
+    retroactive: bool = False,
 ) -> ValidationContext:
     """Offline validation: explicit anchors (never the system store, see pitfall on oscrypto)."""
     return ValidationContext(
@@ -117,6 +125,7 @@ def validation_context(
         allow_fetching=False,
         revocation_mode="hard-fail" if hard_fail else "soft-fail",
         moment=moment,
+        retroactive_revinfo=retroactive,
     )
 
 

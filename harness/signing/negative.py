@@ -15,6 +15,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from harness.pdf.images import seal_png, signature_png
 from harness.pki import Defect, TestPki
+from harness.pki.builder import SIGNED_IN_THE_PAST
 from harness.pki.model import Credential
 from harness.signing.adapter import Box
 from harness.signing.sign import SigningOptions, sign_agency, sign_attachment, sign_main_document, sign_person
@@ -256,6 +257,23 @@ def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: s
             description="Dấu thời gian của TSA không tin cậy",
         ),
         NegativeFixture(
+            "revoked-after-signing",
+            main(pki.bad[Defect.REVOKED], SigningOptions(Profile.PILOT, tsa=pki.tsa, timestamp_at=SIGNED_IN_THE_PAST)),
+            Part.MAIN,
+            frozenset({"SIG-08"}),
+            description="Thu hồi sau thời điểm ký có dấu thời gian: cảnh báo",
+        ),
+        NegativeFixture(
+            "expired-after-signing",
+            main(
+                pki.bad[Defect.EXPIRED_AFTER_SIGNING],
+                SigningOptions(Profile.PILOT, tsa=pki.tsa, timestamp_at=SIGNED_IN_THE_PAST),
+            ),
+            Part.MAIN,
+            frozenset({"SIG-07"}),
+            description="Hết hạn sau thời điểm ký có dấu thời gian: cảnh báo",
+        ),
+        NegativeFixture(
             "revocation-unavailable",
             good,
             Part.MAIN,
@@ -273,6 +291,7 @@ def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: s
         Defect.SELF_SIGNED: "SIG-06",
         Defect.UNTRUSTED: "SIG-06",
         Defect.NO_SIGNING_USAGE: "SIG-21",
+        Defect.EXPIRED_AFTER_SIGNING: "SIG-07",
     }
     for defect, rule_id in by_defect.items():
         out.append(NegativeFixture(f"cert-{defect.value}", main(pki.bad[defect]), Part.MAIN, frozenset({rule_id})))

@@ -8,6 +8,7 @@ tools do. With a TSA credential the signatures are PAdES B-T (offline timestamp)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from harness.pki.model import Credential
 from harness.signing import adapter
@@ -25,6 +26,8 @@ class SigningOptions:
     profile: Profile = Profile.PILOT
     tsa: Credential | None = None
     md_algorithm: str = "sha256"
+    timestamp_at: datetime | None = None
+    """Fix the timestamp's time (fixtures of documents signed in the past); None is now."""
 
     @property
     def pss(self) -> bool:
@@ -57,6 +60,7 @@ def sign_person(
         page=page,
         image_png=image_png,
         md_algorithm=options.md_algorithm,
+        timestamp_at=options.timestamp_at,
         pss=options.pss,
         tsa=options.tsa,
     )
@@ -80,6 +84,7 @@ def sign_agency(
         page=page,
         image_png=image_png,
         md_algorithm=options.md_algorithm,
+        timestamp_at=options.timestamp_at,
         pss=options.pss,
         tsa=options.tsa,
     )
@@ -121,6 +126,7 @@ def sign_attachment(
         page=0,
         image_png=text_png,
         md_algorithm=options.md_algorithm,
+        timestamp_at=options.timestamp_at,
         pss=options.pss,
         tsa=options.tsa,
     )

@@ -9,7 +9,7 @@ signing), and keeps one rule per cause, so a negative fixture fires exactly its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from cryptography import x509
@@ -264,9 +264,6 @@ def verify_pdf(
                 else "Chứng thư số chưa có hiệu lực tại thời điểm ký.",
                 f"Certificate not valid at signing time {moment.isoformat()}.",
             )
-        if status.revoked:
-            problems += 1
-            c.add("SIG-08", where, "Chứng thư số đã bị thu hồi.", "The certificate is revoked.")
         digest = (status.md_algorithm or "").lower()
         weak_key = _key_problem(cert)
         if digest not in ALLOWED_DIGESTS or weak_key:
@@ -280,18 +277,8 @@ def verify_pdf(
         if not _can_sign(cert):
             problems += 1
             c.add("SIG-21", where, "Chứng thư số không được phép dùng để ký.", "Key usage does not allow signing.")
-        if not status.trusted and not problems and _trusted_without_revocation(sig, trust):
-            c.add(
-                "SIG-08",
-                where,
-                "Không kiểm tra được tình trạng thu hồi của chứng thư số.",
-                "Revocation status unknown (no usable CRL).",
-                level=Level.SHOULD if profile is Profile.PILOT else None,
-            )
-        elif not status.trusted and not problems:
-            c.add(
-                "SIG-06", where, "Chứng thư số không tin cậy.", f"Untrusted certificate ({status.trust_problem_indic})."
-            )
+        if (status.revoked or not status.trusted) and not problems:
+            _judge_trust(c, where, sig, status, trust, profile, when)
         mechanism = str(status.pkcs7_signature_mechanism or "")
         if profile is Profile.STRICT and isinstance(cert.public_key(), rsa.RSAPublicKey) and "pss" not in mechanism:
             c.add("SIG-10", where, "Chữ ký RSA không dùng RSASSA-PSS.", f"RSA signature uses {mechanism}, not PSS.")
@@ -373,6 +360,62 @@ def _check_attachment_appearance(c: _Collector, classes: list[SignerClass], widg
                 "Chữ ký của cơ quan trên phụ lục không ở góc trên bên phải trang đầu.",
                 "The attachment's agency signature is not top right of page 1.",
             )
+
+
+def _judge_trust(
+    c: _Collector,
+    where: str,
+    sig: EmbeddedPdfSignature,
+    status: PdfSignatureStatus,
+    trust: TrustConfig,
+    profile: Profile,
+    when: datetime | None,
+) -> None:
+    """Why a signature is not trusted now, judged at its signing time (VGCA semantics).
+
+    A certificate revoked or expired *after* a timestamped signing time leaves the signature
+    valid: that is a warning at receipt. Before it, or with no trusted time, it fails.
+    """
+    tst = status.timestamp_validity
+    signing_time = when if tst is not None and tst.intact and tst.valid and tst.trusted else None
+    if signing_time is not None and signing_time < datetime.now(UTC) - timedelta(minutes=5):
+        try:
+            vc = adapter.validation_context(
+                trust.roots, trust.intermediates, trust.crls, moment=signing_time, retroactive=True
+            )
+            then = adapter.validate(sig, vc)
+        except Exception:
+            then = None
+        if then is not None and then.trusted and not then.revoked:
+            if status.revoked:
+                c.add(
+                    "SIG-08",
+                    where,
+                    "Chứng thư số bị thu hồi sau thời điểm ký (chữ ký vẫn có giá trị).",
+                    f"Revoked after the timestamped signing time {signing_time.isoformat()}.",
+                    level=Level.SHOULD,
+                )
+            else:
+                c.add(
+                    "SIG-07",
+                    where,
+                    "Chứng thư số hết hạn sau thời điểm ký (chữ ký vẫn có giá trị).",
+                    f"Expired after the timestamped signing time {signing_time.isoformat()}.",
+                    level=Level.SHOULD,
+                )
+            return
+    if status.revoked:
+        c.add("SIG-08", where, "Chứng thư số đã bị thu hồi.", "The certificate is revoked.")
+    elif _trusted_without_revocation(sig, trust):
+        c.add(
+            "SIG-08",
+            where,
+            "Không kiểm tra được tình trạng thu hồi của chứng thư số.",
+            "Revocation status unknown (no usable CRL).",
+            level=Level.SHOULD if profile is Profile.PILOT else None,
+        )
+    else:
+        c.add("SIG-06", where, "Chứng thư số không tin cậy.", f"Untrusted certificate ({status.trust_problem_indic}).")
 
 
 def _trusted_without_revocation(sig: EmbeddedPdfSignature, trust: TrustConfig) -> bool:
