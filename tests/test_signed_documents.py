@@ -220,3 +220,33 @@ def test_cli_sign_refuses_an_agency_without_certificate(pki_dir: Path, tmp_path:
         ],
     )
     assert result.exit_code == 2 and "không có trong PKI" in result.output
+
+
+def test_cli_envelope_signature_round_trip(pki_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    signed, plain = tmp_path / "gm.edxml", tmp_path / "gm-plain.edxml"
+    for out, extra in ((signed, ["--envelope"]), (plain, [])):
+        made = runner.invoke(
+            cli,
+            [
+                "sign",
+                "--type",
+                "Giấy mời",
+                "--from",
+                SENDER,
+                "--to",
+                RECEIVER,
+                "--out",
+                str(out),
+                "--pki",
+                str(pki_dir),
+                *extra,
+            ],
+        )
+        assert made.exit_code == 0, made.output
+    args = ["validate", "--pki", str(pki_dir), "--envelope", "require", "--format", "json"]
+    ok = runner.invoke(cli, [*args, str(signed)])
+    assert ok.exit_code == 0, ok.output
+    missing = runner.invoke(cli, [*args, str(plain)])
+    assert missing.exit_code == 1
+    assert [f["rule"] for f in json.loads(missing.output)[0]["findings"]] == ["SIG-24"]

@@ -20,6 +20,7 @@ from harness.pdf import UnknownDocType, seal_png, signature_png
 from harness.pki import DEFAULT_SEED, Credential, TestPki, load_or_build
 from harness.signing import adapter
 from harness.signing.documents import signed_pilot_document
+from harness.signing.envelope import EnvelopeScope, sign_envelope
 from harness.signing.sign import SigningOptions, sign_main_document
 from harness.signing.verify import Profile
 
@@ -88,6 +89,7 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("--page", type=int, default=0, show_default=True, help="Trang đặt chữ ký (tính từ 0) khi ký PDF có sẵn.")
 @click.option("--pki", "pki_dir", type=click.Path(file_okay=False, path_type=Path), help="Thư mục PKI kiểm thử.")
 @click.option("--topology", type=click.Path(dir_okay=False, path_type=Path), help="Topology có danh sách cơ quan.")
+@click.option("--envelope", is_flag=True, help="Ký thêm chữ ký số XML của gói tin (MessageHeader và tệp đính kèm).")
 def sign_command(
     doc_type: str | None,
     pdf_in: Path | None,
@@ -103,6 +105,7 @@ def sign_command(
     page: int,
     pki_dir: Path | None,
     topology: Path | None,
+    envelope: bool,
 ) -> None:
     """Ký số văn bản theo Nghị định 30/2020 bằng PKI kiểm thử."""
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
@@ -159,7 +162,10 @@ def sign_command(
         )
     except UnknownDocType as exc:
         _fail(exc.message_vi)
-    _write(out, build(signed_doc.package))
+    data = build(signed_doc.package)
+    if envelope:
+        data = sign_envelope(data, pki.agency(sender), EnvelopeScope.MESSAGE)
+    _write(out, data)
     if pdf_out is not None:
         _write(pdf_out, signed_doc.signed_pdf)
     click.echo(

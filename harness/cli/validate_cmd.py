@@ -18,6 +18,7 @@ from harness.edxml import Finding, Level, Limits, Report, inspect
 from harness.edxml.model import EdocPackage
 from harness.edxml.rules import SequenceChecker
 from harness.pki import load as load_pki
+from harness.signing.envelope import EnvelopePolicy, verify_envelope
 from harness.signing.package import verify_package
 from harness.signing.verify import Profile, TrustConfig
 
@@ -138,6 +139,13 @@ def _trust(
     show_default=True,
     help="Hồ sơ kiểm tra chữ ký: pilot (như công cụ đang dùng) hoặc strict (TT 15/2025).",
 )
+@click.option(
+    "--envelope",
+    type=click.Choice([p.value for p in EnvelopePolicy]),
+    default="ignore",
+    show_default=True,
+    help="Chữ ký số XML của gói tin (SIG-24): bỏ qua, báo cáo (cảnh báo) hoặc bắt buộc (lỗi).",
+)
 def validate_command(
     files: tuple[Path, ...],
     fmt: str,
@@ -149,6 +157,7 @@ def validate_command(
     intermediates: tuple[Path, ...],
     crls: tuple[Path, ...],
     sig_profile: str,
+    envelope: str,
 ) -> None:
     """Kiểm tra gói tin edXML theo các quy tắc EDX-* (và SIG-* khi có chứng thư gốc) cho từng tệp."""
     limits = Limits(max_bytes=max_size)
@@ -171,7 +180,10 @@ def validate_command(
             continue
         result = inspect(data, strict=strict, limits=limits, path=str(path))
         if trust is not None and isinstance(result.parsed.package, EdocPackage):
-            result.report.findings.extend(verify_package(result.parsed.package, trust, profile=Profile(sig_profile)))
+            package = result.parsed.package
+            result.report.findings.extend(verify_package(package, trust, profile=Profile(sig_profile)))
+            sender = package.from_.organ_id if package.from_ is not None else None
+            result.report.findings.extend(verify_envelope(data, trust, sender=sender, policy=EnvelopePolicy(envelope)))
         reports.append(result.report)
         if sequence and result.parsed.package is not None:
             checker.feed(result.parsed.package, str(path))
