@@ -7,6 +7,7 @@ uses our own types and this adapter; a pyHanko upgrade touches one file.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus
-from pyhanko.stamp import StaticStampStyle
+from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -75,6 +76,7 @@ def sign(
     pades: bool = True,
     certify: bool = False,
     timestamp_at: datetime | None = None,
+    stamp_text: str | None = None,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
     signer = signers.SimpleSigner(
@@ -90,8 +92,10 @@ def sign(
         certify=certify,
         docmdp_permissions=fields.MDPPerm.FILL_FORMS,
     )
-    style = None
-    if image_png is not None:
+    style: StaticStampStyle | TextStampStyle | None = None
+    if stamp_text is not None:
+        style = TextStampStyle(stamp_text=stamp_text)
+    elif image_png is not None:
         style = StaticStampStyle(background=PdfImage(Image.open(io.BytesIO(image_png))), border_width=0)
     spec = (
         fields.SigFieldSpec(field_name, on_page=page, box=box) if box is not None else fields.SigFieldSpec(field_name)
@@ -158,6 +162,8 @@ class Widget:
     rect: tuple[float, float, float, float] | None
     has_image: bool
     page_size: tuple[float, float] | None = None
+    text: str = ""
+    """Text shown by the appearance (literal strings of its Tj/TJ operators)."""
 
     @property
     def visible(self) -> bool:
@@ -212,4 +218,82 @@ def widget(reader: PdfFileReader, sig: EmbeddedPdfSignature) -> Widget:
     appearance = annot.get("/AP")
     normal = appearance.get("/N") if appearance is not None else None
     has_image = normal is not None and _has_image(normal.get_object())
-    return Widget(page_index, rect, has_image, page_size)
+    text = _appearance_text(normal.get_object()) if normal is not None else ""
+    return Widget(page_index, rect, has_image, page_size, text)
+
+
+_LITERAL = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
+
+
+def _unescape(raw: bytes) -> str:
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == 0x5C and i + 1 < len(raw):  # backslash
+            octal = re.match(rb"[0-7]{1,3}", raw[i + 1 : i + 4])
+            if octal:
+                out.append(int(octal.group(0), 8) & 0xFF)
+                i += 1 + len(octal.group(0))
+                continue
+            out.append({ord("n"): 10, ord("r"): 13, ord("t"): 9}.get(raw[i + 1], raw[i + 1]))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return out.decode("latin-1")
+
+
+def _appearance_text(stream: Any, depth: int = 0) -> str:
+    try:
+        data = stream.data
+    except Exception:
+        return ""
+    parts = [_unescape(m.group(1)) for m in _LITERAL.finditer(data)]
+    resources = stream.get("/Resources")
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if depth < 3 and xobjects is not None:
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Form":
+                parts.append(_appearance_text(obj, depth + 1))
+    return "\n".join(p for p in parts if p)
+
+
+def pdfa_claim(reader: PdfFileReader) -> str | None:
+    """The PDF/A part and conformance the XMP metadata claims ("2b"), or None (a claim, not proof)."""
+    import re
+
+    meta = reader.root.get("/Metadata")
+    if meta is None:
+        return None
+    try:
+        data = meta.get_object().data
+    except Exception:
+        return None
+    part = re.search(rb"pdfaid:part(?:>|=[\"'])\s*(\d)", data)
+    if part is None:
+        return None
+    conformance = re.search(rb"pdfaid:conformance(?:>|=[\"'])\s*([A-Za-z])", data)
+    return part.group(1).decode() + (conformance.group(1).decode().lower() if conformance else "")
+
+
+def first_page_scan_dpi(reader: PdfFileReader) -> float | None:
+    """Resolution of the largest image on page 1 if it were stretched over the page width
+    (how digitised paper documents are laid out); None when the page has no image."""
+    pages: list[tuple[int, Any]] = []
+    _page_refs(reader.root["/Pages"], pages)
+    if not pages:
+        return None
+    page = pages[0][1]
+    box = [float(v) for v in page.get("/MediaBox", [0, 0, 595, 842])]
+    width_in = (box[2] - box[0]) / 72
+    resources = page.get("/Resources")
+    xobjects = resources.get("/XObject") if resources is not None else None
+    best: float | None = None
+    for ref in (xobjects or {}).values():
+        obj = ref.get_object()
+        if obj.get("/Subtype") == "/Image":
+            dpi = float(obj.get("/Width", 0)) / width_in
+            best = dpi if best is None else max(best, dpi)
+    return best

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -19,7 +20,7 @@ from harness.pki.builder import SIGNED_IN_THE_PAST
 from harness.pki.model import Credential
 from harness.signing.adapter import Box
 from harness.signing.sign import SigningOptions, sign_agency, sign_attachment, sign_main_document, sign_person
-from harness.signing.verify import Part, Profile
+from harness.signing.verify import VN, Part, Profile
 
 DEFAULT_BOX: Box = (360, 120, 520, 200)
 
@@ -35,6 +36,10 @@ class NegativeFixture:
     description: str = ""
     without_crls: bool = False
     """Verify without revocation data (the "revocation unavailable" case)."""
+    archival: bool = False
+    """Verify with the PDF/A claim check (SIG-22)."""
+    digitised: bool = False
+    """Verify as a digitised paper document (SIG-23)."""
 
 
 def _flip_in_signed_range(pdf: bytes) -> bytes:
@@ -83,6 +88,53 @@ def _seal_without_signature(base_pdf: bytes) -> bytes:
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def scanned_pdf(dpi: int, version: tuple[int, int] = (1, 4)) -> bytes:
+    """A digitised paper document: one A4 page that is a single scanned image at `dpi`."""
+    import io
+
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    width, height = round(8.27 * dpi), round(11.69 * dpi)
+    scan = Image.new("L", (width, height), 250)
+    draw = ImageDraw.Draw(scan)
+    for line in range(30):
+        y = round((1.2 + line * 0.3) * dpi)
+        draw.line((round(1.2 * dpi), y, width - round(0.8 * dpi), y), fill=60, width=max(1, dpi // 50))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=True, pdfVersion=version)
+    c.drawImage(ImageReader(scan), 0, 0, A4[0], A4[1])
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _text_stamped(pdf: bytes, agency: Credential, shown: datetime) -> bytes:
+    """The agency's attachment signature with a text appearance: number/notation and a time."""
+    from harness.signing import adapter
+    from harness.signing.sign import ATTACHMENT_FIELD, attachment_box
+
+    text = f"123/QD-UBND\n{shown.isoformat(timespec='seconds')}"
+    return adapter.sign(pdf, agency, field_name=ATTACHMENT_FIELD, box=attachment_box(), stamp_text=text)
+
+
+def _two_signatures(
+    pdf: bytes, first: Credential, second: Credential, images: tuple[bytes, bytes], *, pades: bool, pss: bool
+) -> bytes:
+    """Two visible signatures in a chosen order and format (order and SubFilter fixtures)."""
+    from harness.signing import adapter
+    from harness.signing.sign import AGENCY_FIELD, PERSON_FIELD, seal_box_for
+
+    boxes = {PERSON_FIELD: DEFAULT_BOX, AGENCY_FIELD: seal_box_for(DEFAULT_BOX)}
+    out = pdf
+    for cred, image in ((first, images[0]), (second, images[1])):
+        name = AGENCY_FIELD if cred.organ_id and cred.role.value == "agency" else PERSON_FIELD
+        out = adapter.sign(out, cred, field_name=name, box=boxes[name], image_png=image, pades=pades, pss=pss)
+    return out
 
 
 def _certify_then_new_field(
@@ -255,6 +307,68 @@ def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: s
             Part.MAIN,
             frozenset({"SIG-11"}),
             description="Dấu thời gian của TSA không tin cậy",
+        ),
+        NegativeFixture("no-pdfa-claim", good, Part.MAIN, frozenset({"SIG-22"}), archival=True),
+        NegativeFixture(
+            "scan-200dpi",
+            sign_attachment(scanned_pdf(200), agency),
+            Part.MAIN,
+            frozenset(),
+            description="Văn bản số hóa 200 dpi, cơ quan ký góc trên bên phải",
+            digitised=True,
+        ),
+        NegativeFixture(
+            "scan-100dpi", sign_attachment(scanned_pdf(100), agency), Part.MAIN, frozenset({"SIG-23"}), digitised=True
+        ),
+        NegativeFixture(
+            "agency-signs-first",
+            _two_signatures(base_pdf, agency, person, (seal, person_png), pades=True, pss=False),
+            Part.MAIN,
+            frozenset({"SIG-14"}),
+            description="Cơ quan ký trước người có thẩm quyền",
+        ),
+        NegativeFixture(
+            "pkcs7-detached-strict",
+            _two_signatures(base_pdf, person, agency, (person_png, seal), pades=False, pss=True),
+            Part.MAIN,
+            frozenset({"SIG-20"}),
+            Profile.STRICT,
+            "adbe.pkcs7.detached trong hồ sơ strict",
+        ),
+        NegativeFixture(
+            "pkcs7-detached-pilot",
+            _two_signatures(base_pdf, person, agency, (person_png, seal), pades=False, pss=False),
+            Part.MAIN,
+            frozenset(),
+            description="adbe.pkcs7.detached như công cụ VGCA: chấp nhận ở hồ sơ pilot",
+        ),
+        NegativeFixture(
+            "scan-pdf-1.3",
+            sign_attachment(scanned_pdf(200, (1, 3)), agency),
+            Part.MAIN,
+            frozenset({"SIG-23"}),
+            digitised=True,
+        ),
+        NegativeFixture(
+            "visible-time-right",
+            _text_stamped(base_pdf, agency, datetime.now(VN)),
+            Part.ATTACHMENT,
+            frozenset(),
+            description="Số, ký hiệu và thời gian ký ISO 8601 đúng",
+        ),
+        NegativeFixture(
+            "visible-time-wrong",
+            _text_stamped(base_pdf, agency, datetime(2020, 1, 1, 8, 0, tzinfo=VN)),
+            Part.ATTACHMENT,
+            frozenset({"SIG-19"}),
+            description="Thời gian hiển thị khác thời điểm ký",
+        ),
+        NegativeFixture(
+            "scan-signed-bottom-left",
+            sign_agency(scanned_pdf(200), agency, (40, 40, 220, 80)),
+            Part.MAIN,
+            frozenset({"SIG-23"}),
+            digitised=True,
         ),
         NegativeFixture(
             "revoked-after-signing",

@@ -8,13 +8,15 @@ signing), and keeps one rule per cause, so a negative fixture fires exactly its 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 
@@ -157,8 +159,14 @@ def verify_pdf(
     part: Part = Part.MAIN,
     profile: Profile = Profile.PILOT,
     location: str = "",
+    archival: bool = False,
+    digitised: bool = False,
 ) -> PdfVerification:
-    """Every SIG check on one PDF; `sender` is the edXML From/OrganId the signers must belong to."""
+    """Every SIG check on one PDF; `sender` is the edXML From/OrganId the signers must belong to.
+
+    `archival` adds the PDF/A claim check (SIG-22); `digitised` judges a scanned paper document
+    (TT 01/2019: only the agency signs, top right; SIG-23) instead of the two Decree 30 signatures.
+    """
     out = PdfVerification()
     c = _Collector(location, profile)
     out.findings = c.findings
@@ -282,6 +290,18 @@ def verify_pdf(
         mechanism = str(status.pkcs7_signature_mechanism or "")
         if profile is Profile.STRICT and isinstance(cert.public_key(), rsa.RSAPublicKey) and "pss" not in mechanism:
             c.add("SIG-10", where, "Chữ ký RSA không dùng RSASSA-PSS.", f"RSA signature uses {mechanism}, not PSS.")
+        shown = _shown_time(widgets[-1].text) if widgets else None
+        if shown is not None and when is not None:
+            wrong_zone = shown.utcoffset() != timedelta(hours=7)
+            if wrong_zone or abs((shown - when).total_seconds()) > VISIBLE_TIME_TOLERANCE_S:
+                c.add(
+                    "SIG-19",
+                    where,
+                    f"Thời gian hiển thị {shown.isoformat()} không khớp thời điểm ký"
+                    f" {when.astimezone(VN).isoformat(timespec='seconds')}"
+                    + (" (không theo múi giờ Việt Nam)." if wrong_zone else "."),
+                    f"Visible time {shown.isoformat()} differs from the signing time {when.isoformat()}.",
+                )
         if when is None:
             c.add("SIG-11", where, "Chữ ký không gắn thời điểm ký.", "No signing time.")
         elif tst is not None and not (tst.intact and tst.valid and tst.trusted):
@@ -296,9 +316,20 @@ def verify_pdf(
                     f"Signer {organ or '?'} is not the sending agency {sender}.",
                 )
         subfilter = str(sig.sig_object.get("/SubFilter", ""))
-        if subfilter not in ALLOWED_SUBFILTERS:
+        if subfilter == "/adbe.pkcs7.detached" and profile is Profile.STRICT:
+            c.add(
+                "SIG-20",
+                where,
+                "Chữ ký dạng adbe.pkcs7.detached; TT 15/2025 khuyến nghị PAdES (ETSI.CAdES.detached).",
+                "adbe.pkcs7.detached; PAdES (ETSI.CAdES.detached) is recommended.",
+            )
+        elif subfilter not in ALLOWED_SUBFILTERS:
             c.add("SIG-20", where, f"SubFilter không được hỗ trợ: {subfilter}.", f"Unsupported SubFilter {subfilter}.")
-    if part is Part.MAIN:
+    if archival and adapter.pdfa_claim(reader) is None:
+        c.add("SIG-22", "", "Tệp không khai báo PDF/A (TCVN 14159) trong siêu dữ liệu XMP.", "No PDF/A claim in XMP.")
+    if digitised:
+        _check_digitised(c, pdf, reader, classes, widgets)
+    elif part is Part.MAIN:
         _check_main(c, classes)
         _check_main_appearance(c, classes, widgets)
     elif SignerClass.AGENCY not in classes:
@@ -306,6 +337,71 @@ def verify_pdf(
     else:
         _check_attachment_appearance(c, classes, widgets)
     return out
+
+
+MIN_SCAN_DPI = 200
+VISIBLE_TIME_TOLERANCE_S = 60
+VN = timezone(timedelta(hours=7))
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2}|Z)")
+_VGCA = re.compile(r"(\d{2})[./](\d{2})[./](\d{4}) (\d{2}):(\d{2}):(\d{2})")
+
+
+def _shown_time(text: str) -> datetime | None:
+    """A signing time printed on the appearance: ISO 8601 (Decree 30), or the VGCA tools'
+    dd.MM.yyyy HH:mm:ss (read as Vietnam time)."""
+    iso = _ISO.search(text)
+    if iso:
+        return datetime.fromisoformat(iso.group(0).replace("Z", "+00:00"))
+    vgca = _VGCA.search(text)
+    if vgca:
+        d, mo, y, h, mi, se = (int(x) for x in vgca.groups())
+        try:
+            return datetime(y, mo, d, h, mi, se, tzinfo=VN)
+        except ValueError:
+            return None
+    return None
+
+
+def _top_right_of_first_page(w: adapter.Widget) -> bool:
+    width, height = w.page_size or (595.0, 842.0)
+    return (
+        w.rect is not None
+        and w.page == 0
+        and (w.rect[0] + w.rect[2]) / 2 >= width / 2
+        and (w.rect[1] + w.rect[3]) / 2 >= height / 2
+    )
+
+
+def _check_digitised(
+    c: _Collector, pdf: bytes, reader: PdfFileReader, classes: list[SignerClass], widgets: list[adapter.Widget]
+) -> None:
+    # The header is the version the scan was produced in; a signer's later /Version upgrade of
+    # the catalogue does not make the scanned file itself conform.
+    version = pdf[5:8].decode("ascii", "replace")
+    try:
+        too_old = tuple(int(x) for x in version.split(".")) < (1, 4)
+    except ValueError:
+        too_old = True
+    if too_old:
+        c.add("SIG-23", "", f"Tệp số hóa dùng PDF {version}, phải từ 1.4.", f"PDF version {version} < 1.4.")
+    dpi = adapter.first_page_scan_dpi(reader)
+    if dpi is None or dpi < MIN_SCAN_DPI:
+        shown = "không có ảnh quét" if dpi is None else f"{dpi:.0f} dpi"
+        c.add(
+            "SIG-23", "", f"Ảnh quét trang đầu chưa đạt {MIN_SCAN_DPI} dpi ({shown}).", f"Scan below 200 dpi ({shown})."
+        )
+    agency = [w for k, w in zip(classes, widgets, strict=True) if k is SignerClass.AGENCY]
+    if not agency:
+        c.add(
+            "SIG-23", "", "Văn bản số hóa chưa có chữ ký số của cơ quan.", "No agency signature on the digitised copy."
+        )
+    elif not any(_top_right_of_first_page(w) for w in agency):
+        c.add(
+            "SIG-23",
+            "",
+            "Chữ ký của cơ quan trên văn bản số hóa không ở góc trên bên phải trang đầu.",
+            "The agency signature is not top right of page 1.",
+        )
 
 
 SEAL_OVERLAP = (0.15, 0.55)
@@ -347,13 +443,7 @@ def _check_attachment_appearance(c: _Collector, classes: list[SignerClass], widg
     for k, w in zip(classes, widgets, strict=True):
         if k is not SignerClass.AGENCY:
             continue
-        width, height = w.page_size or (595.0, 842.0)
-        if (
-            w.rect is None
-            or w.page != 0
-            or (w.rect[0] + w.rect[2]) / 2 < width / 2
-            or (w.rect[1] + w.rect[3]) / 2 < height / 2
-        ):
+        if not _top_right_of_first_page(w):
             c.add(
                 "SIG-18",
                 "",
