@@ -1,4 +1,4 @@
-"""The only module that talks to pyHanko: conversions, signers, validation contexts.
+"""The only module that talks to pyHanko: conversions, signing, validation, PDF inspection.
 
 pyHanko's API moves between releases (signatures.md §3 pitfall h), so the rest of the harness
 uses our own types and this adapter; a pyHanko upgrade touches one file.
@@ -297,3 +297,51 @@ def first_page_scan_dpi(reader: PdfFileReader) -> float | None:
             dpi = float(obj.get("/Width", 0)) / width_in
             best = dpi if best is None else max(best, dpi)
     return best
+
+
+def append_page_content(pdf: bytes, content: bytes, page: int = 0) -> bytes:
+    """An incremental update adding a content stream to a page (a change after signing)."""
+    from pyhanko.pdf_utils import generic
+
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    w.add_stream_to_page(page, w.add_object(generic.StreamObject(stream_data=content)))  # type: ignore[no-untyped-call]
+    out = io.BytesIO()
+    w.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+def certificate_problem(cert: x509.Certificate, vc: ValidationContext) -> str | None:
+    """None when a bare certificate validates for signing (path, validity, revocation), else why."""
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator
+
+    validator = CertificateValidator(asn1_cert(cert), validation_context=vc)
+    try:
+        asyncio.run(validator.async_validate_usage({"non_repudiation"}))  # type: ignore[no-untyped-call]
+    except Exception as exc:  # certvalidator raises a family of errors
+        return str(exc)
+    return None
+
+
+__all__ = [
+    "Box",
+    "EmbeddedPdfSignature",
+    "PdfFileReader",
+    "PdfSignatureStatus",
+    "Widget",
+    "append_page_content",
+    "asn1_cert",
+    "asn1_key",
+    "certificate_problem",
+    "first_page_scan_dpi",
+    "open_pdf",
+    "pdfa_claim",
+    "read_signatures",
+    "sign",
+    "signer_certificate",
+    "timestamper",
+    "validate",
+    "validation_context",
+    "widget",
+]

@@ -13,7 +13,6 @@ Verification uses signxml for the XML signature and pyhanko-certvalidator for th
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 from enum import StrEnum
@@ -21,7 +20,6 @@ from enum import StrEnum
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
-from pyhanko_certvalidator import CertificateValidator
 from signxml.algorithms import SignatureConstructionMethod
 from signxml.exceptions import InvalidInput, InvalidSignature
 from signxml.signer import XMLSigner
@@ -115,13 +113,7 @@ def _finding(where: str, vi: str, en: str, level: Level) -> Finding:
 
 def _chain_ok(cert: x509.Certificate, trust: TrustConfig) -> str | None:
     """None when the certificate validates to a trust anchor (with revocation), else why not."""
-    vc = adapter.validation_context(trust.roots, trust.intermediates, trust.crls)
-    validator = CertificateValidator(adapter.asn1_cert(cert), validation_context=vc)
-    try:
-        asyncio.run(validator.async_validate_usage({"non_repudiation"}))  # type: ignore[no-untyped-call]
-    except Exception as exc:  # certvalidator raises a family of errors
-        return str(exc)
-    return None
+    return adapter.certificate_problem(cert, adapter.validation_context(trust.roots, trust.intermediates, trust.crls))
 
 
 def verify_envelope(

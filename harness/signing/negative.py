@@ -11,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-
 from harness.pdf.images import seal_png, signature_png
 from harness.pki import Defect, TestPki
 from harness.pki.builder import SIGNED_IN_THE_PAST
 from harness.pki.model import Credential
+from harness.signing import adapter
 from harness.signing.adapter import Box
 from harness.signing.sign import SigningOptions, sign_agency, sign_attachment, sign_main_document, sign_person
 from harness.signing.verify import VN, Part, Profile
@@ -58,14 +56,7 @@ def _garble_cms(pdf: bytes) -> bytes:
 
 def _modify_after_signing(pdf: bytes) -> bytes:
     """An incremental update that adds a content stream to page 1 (not an allowed change)."""
-    import io
-
-    w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    stream = generic.StreamObject(stream_data=b"q 1 0 0 RG 50 50 200 100 re S Q")
-    w.add_stream_to_page(0, w.add_object(stream))  # type: ignore[no-untyped-call]
-    out = io.BytesIO()
-    w.write(out)  # type: ignore[no-untyped-call]
-    return out.getvalue()
+    return adapter.append_page_content(pdf, b"q 1 0 0 RG 50 50 200 100 re S Q")
 
 
 def _seal_without_signature(base_pdf: bytes) -> bytes:
@@ -115,7 +106,6 @@ def scanned_pdf(dpi: int, version: tuple[int, int] = (1, 4)) -> bytes:
 
 def _text_stamped(pdf: bytes, agency: Credential, shown: datetime) -> bytes:
     """The agency's attachment signature with a text appearance: number/notation and a time."""
-    from harness.signing import adapter
     from harness.signing.sign import ATTACHMENT_FIELD, attachment_box
 
     text = f"123/QD-UBND\n{shown.isoformat(timespec='seconds')}"
@@ -126,7 +116,6 @@ def _two_signatures(
     pdf: bytes, first: Credential, second: Credential, images: tuple[bytes, bytes], *, pades: bool, pss: bool
 ) -> bytes:
     """Two visible signatures in a chosen order and format (order and SubFilter fixtures)."""
-    from harness.signing import adapter
     from harness.signing.sign import AGENCY_FIELD, PERSON_FIELD, seal_box_for
 
     boxes = {PERSON_FIELD: DEFAULT_BOX, AGENCY_FIELD: seal_box_for(DEFAULT_BOX)}
@@ -141,7 +130,6 @@ def _certify_then_new_field(
     base_pdf: bytes, person: Credential, agency: Credential, options: SigningOptions, person_png: bytes, seal: bytes
 ) -> bytes:
     """The VGCA pattern: the person certifies (DocMDP P=2), then the agency adds a new field."""
-    from harness.signing import adapter
     from harness.signing.sign import AGENCY_FIELD, PERSON_FIELD, seal_box_for
 
     first = adapter.sign(

@@ -16,13 +16,11 @@ from enum import StrEnum
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import PdfSignatureStatus
 
 from harness.edxml.findings import Finding, Level
 from harness.pki import ORGAN_ID_PREFIX, POLICY_AGENCY, POLICY_PERSON, TestPki
 from harness.signing import adapter
+from harness.signing.adapter import EmbeddedPdfSignature, PdfFileReader, PdfSignatureStatus
 from harness.signing.catalogue import rule
 
 ALLOWED_DIGESTS = frozenset(
