@@ -43,6 +43,31 @@ def seal_box_for(signer_box: Box, seal_size: int = 100) -> Box:
     return (right - seal_size, cy - half, right, cy + half)
 
 
+def sign_with(
+    pdf: bytes,
+    cred: Credential,
+    field_name: str,
+    box: Box | None,
+    *,
+    page: int = 0,
+    image_png: bytes | None = None,
+    options: SigningOptions = SigningOptions(),
+) -> bytes:
+    """One signature in a new field, with the profile's mechanism, digest and timestamp."""
+    return adapter.sign(
+        pdf,
+        cred,
+        field_name=field_name,
+        box=box,
+        page=page,
+        image_png=image_png,
+        md_algorithm=options.md_algorithm,
+        timestamp_at=options.timestamp_at,
+        pss=options.pss,
+        tsa=options.tsa,
+    )
+
+
 def sign_person(
     pdf: bytes,
     person: Credential,
@@ -52,18 +77,7 @@ def sign_person(
     image_png: bytes | None = None,
     options: SigningOptions = SigningOptions(),
 ) -> bytes:
-    return adapter.sign(
-        pdf,
-        person,
-        field_name=PERSON_FIELD,
-        box=box,
-        page=page,
-        image_png=image_png,
-        md_algorithm=options.md_algorithm,
-        timestamp_at=options.timestamp_at,
-        pss=options.pss,
-        tsa=options.tsa,
-    )
+    return sign_with(pdf, person, PERSON_FIELD, box, page=page, image_png=image_png, options=options)
 
 
 def sign_agency(
@@ -76,18 +90,7 @@ def sign_agency(
     options: SigningOptions = SigningOptions(),
     field_name: str = AGENCY_FIELD,
 ) -> bytes:
-    return adapter.sign(
-        pdf,
-        agency,
-        field_name=field_name,
-        box=box,
-        page=page,
-        image_png=image_png,
-        md_algorithm=options.md_algorithm,
-        timestamp_at=options.timestamp_at,
-        pss=options.pss,
-        tsa=options.tsa,
-    )
+    return sign_with(pdf, agency, field_name, box, page=page, image_png=image_png, options=options)
 
 
 def sign_main_document(
@@ -118,15 +121,4 @@ def sign_attachment(
     pdf: bytes, agency: Credential, *, text_png: bytes | None = None, options: SigningOptions = SigningOptions()
 ) -> bytes:
     """The agency's signature on a separate attachment file, top right of page 1."""
-    return adapter.sign(
-        pdf,
-        agency,
-        field_name=ATTACHMENT_FIELD,
-        box=attachment_box(),
-        page=0,
-        image_png=text_png,
-        md_algorithm=options.md_algorithm,
-        timestamp_at=options.timestamp_at,
-        pss=options.pss,
-        tsa=options.tsa,
-    )
+    return sign_with(pdf, agency, ATTACHMENT_FIELD, attachment_box(), image_png=text_png, options=options)
