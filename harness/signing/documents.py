@@ -60,11 +60,19 @@ def signed_pilot_document(
     number: int | None = None,
     appendices: int = 0,
     options: SigningOptions = PILOT,
+    sign: bool = True,
+    signer_organ: str | None = None,
+    priority: str = "0",
 ) -> SignedDocument:
-    """Render, sign (both Decree 30 signatures; appendices by the agency) and package a document."""
+    """Render, sign (both Decree 30 signatures; appendices by the agency) and package a document.
+
+    `sign=False` leaves every PDF unsigned and `signer_organ` signs with another agency's
+    certificates: the faults simulated agencies are asked to commit.
+    """
     assert sender.organ_id is not None
     day = when or now_ict().date()
-    person, agency = pki.person(sender.organ_id), pki.agency(sender.organ_id)
+    signer = signer_organ or sender.organ_id
+    person, agency = pki.person(signer), pki.agency(signer)
     spec = make_spec(
         doc_type, sender.organ_id, sender.organ_name or sender.organ_id, seed=seed, when=day, number=number
     )
@@ -73,16 +81,20 @@ def signed_pilot_document(
     rendered = render(spec)
     page, signer_box = _box(rendered.signer_box)
     _, seal_box = _box(rendered.seal_box)
-    signed = sign_main_document(
-        rendered.pdf,
-        person,
-        agency,
-        signer_box=signer_box,
-        seal_box=seal_box,
-        page=page,
-        person_png=signature_png(spec.signer_name, seed=seed),
-        seal_png=seal_png(spec.issuing_body),
-        options=options,
+    signed = (
+        rendered.pdf
+        if not sign
+        else sign_main_document(
+            rendered.pdf,
+            person,
+            agency,
+            signer_box=signer_box,
+            seal_box=seal_box,
+            page=page,
+            person_png=signature_png(spec.signer_name, seed=seed),
+            seal_png=seal_png(spec.issuing_body),
+            options=options,
+        )
     )
     attachments = [m.Attachment.from_bytes("vanban", f"{spec.doc_type.slug}.pdf", signed, PDF)]
     for i in range(1, appendices + 1):
@@ -106,5 +118,6 @@ def signed_pilot_document(
         subject=spec.subject[:500],
         when=datetime.combine(day, now_ict().timetz()),
         attachments=attachments,
+        priority=priority,
     )
     return SignedDocument(package, spec, rendered, signed)

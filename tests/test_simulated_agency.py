@@ -1,0 +1,213 @@
+"""The simulated agency against real axis processes: the conformant profile follows the rules, and
+each faulty profile breaks exactly its knob where the other side (or the axis) can see it."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.edxml import build
+from harness.edxml.factory import new_document, organization
+from harness.pki import AgencyEntry, TestPki, load_or_build
+from simulators.agency.engine import Connection, SimulatedAgency, Timing
+from simulators.agency.profiles import PROFILES, profile
+from simulators.launcher import Simulation
+from tests.conftest import REPO
+
+A, B, C = "000.00.00.H41", "000.00.12.H41", "000.00.00.H14"
+NAMES = {A: "UBND tỉnh Nghệ An", B: "Sở Thông tin và Truyền thông tỉnh Nghệ An", C: "UBND tỉnh Cao Bằng"}
+FAST = Timing(poll_interval=0.05, step_delay=0.05)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    entries = [AgencyEntry(code, name, "Lê Văn Chính", "Chủ tịch") for code, name in NAMES.items()]
+    return load_or_build(entries, seed="test-agency", directory=tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulation]:
+    with Simulation.start(REPO / "fixtures" / "topologies" / "minimal.yaml", tmp_path_factory.mktemp("sim")) as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def reset(sim: Simulation) -> None:
+    for axis in sim.processes:
+        httpx.post(axis.control_url + "/reset", json={}).raise_for_status()
+
+
+def agency(sim: Simulation, pki: TestPki, code: str, tmp_path: Path, name: str = "conformant") -> SimulatedAgency:
+    creds = sim.credentials(code)
+    return SimulatedAgency(
+        organization(code, NAMES[code]),
+        Connection(creds.endpoint, creds.system_id, creds.secret),
+        pki,
+        str(tmp_path / f"{code}-{name}.sqlite3"),
+        behaviour=profile(name),
+        timing=FAST,
+    )
+
+
+def run(coro: Awaitable[None]) -> None:
+    asyncio.run(coro)  # type: ignore[arg-type]
+
+
+async def until(agencies: list[SimulatedAgency], done: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the agencies")
+        for a in agencies:
+            await a.poll_once()
+        await asyncio.sleep(0.03)
+
+
+def codes(a: SimulatedAgency, document_id: str) -> list[str]:
+    return [s["code"] for s in a.store.received_statuses(document_id)]
+
+
+def exchange(
+    sim: Simulation,
+    pki: TestPki,
+    tmp_path: Path,
+    sender: str,
+    receiver: str,
+    *,
+    sender_profile: str = "conformant",
+    receiver_profile: str = "conformant",
+    expect: int = 5,
+) -> tuple[SimulatedAgency, SimulatedAgency, str]:
+    """One document from sender to receiver; returns both agencies and the DocumentId once the
+    sender holds `expect` statuses (or the deadline passes)."""
+    s = agency(sim, pki, sender, tmp_path, sender_profile)
+    r = agency(sim, pki, receiver, tmp_path, receiver_profile)
+    result: list[str] = []
+
+    async def go() -> None:
+        _, document_id = await s.send_document("Quyết định", [organization(receiver, NAMES[receiver])])
+        result.append(document_id)
+        with contextlib.suppress(AssertionError):
+            await until([r, s], lambda: len(codes(s, document_id)) >= expect, timeout=10)
+        for _ in range(5):  # a little longer, to see that nothing else arrives
+            for a in (r, s):
+                await a.poll_once()
+            await asyncio.sleep(0.05)
+        await s.client.aclose()
+        await r.client.aclose()
+
+    run(go())
+    return s, r, result[0]
+
+
+def test_conformant_exchange_returns_every_status_in_order(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, r, doc = exchange(sim, pki, tmp_path, A, B)
+    assert codes(s, doc) == ["01", "03", "04", "05", "06"]
+    assert [x["decision"] for x in r.store.registrations()] == ["accepted"]
+
+
+def test_conformant_exchange_across_provinces(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, _, doc = exchange(sim, pki, tmp_path, A, C)
+    assert codes(s, doc) == ["01", "03", "04", "05", "06"]
+
+
+def test_unsigned_document_is_rejected_with_a_reason(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, r, doc = exchange(sim, pki, tmp_path, A, B, sender_profile="never-signs", expect=2)
+    assert codes(s, doc) == ["01", "02"]
+    reason = s.store.received_statuses(doc)[1]["description"]
+    assert reason.startswith("SIG-02")
+    assert [x["decision"] for x in r.store.registrations()] == ["rejected"]
+
+
+def test_other_agency_signature_is_rejected(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, _, doc = exchange(sim, pki, tmp_path, A, B, sender_profile="signs-as-other-agency", expect=2)
+    assert codes(s, doc) == ["01", "02"]
+    assert s.store.received_statuses(doc)[1]["description"].startswith("SIG-12")
+
+
+def test_receiver_that_accepts_unsigned_documents(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, _, doc = exchange(sim, pki, tmp_path, A, B, sender_profile="never-signs", receiver_profile="accepts-unsigned")
+    assert codes(s, doc) == ["01", "03", "04", "05", "06"]
+
+
+@pytest.mark.parametrize(
+    ("receiver_profile", "expected"),
+    [
+        ("no-status-01", ["03", "04", "05", "06"]),
+        ("statuses-out-of-order", ["01", "03", "05", "04", "06"]),
+        ("malformed-status", []),
+    ],
+)
+def test_faulty_receivers_break_their_statuses(
+    sim: Simulation, pki: TestPki, tmp_path: Path, receiver_profile: str, expected: list[str]
+) -> None:
+    s, r, doc = exchange(sim, pki, tmp_path, A, B, receiver_profile=receiver_profile, expect=len(expected) or 1)
+    assert codes(s, doc) == expected
+    if receiver_profile == "malformed-status":
+        outcomes = [x["outcome"] for x in r.store.statuses_sent()]
+        assert outcomes and all("EDX-40" in o for o in outcomes), outcomes
+
+
+def test_reject_without_reason(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, _, doc = exchange(
+        sim, pki, tmp_path, A, B, sender_profile="never-signs", receiver_profile="reject-without-reason", expect=2
+    )
+    # The axis (transport strictness) carries the empty-reason 02; the sender sees it without a reason.
+    got = s.store.received_statuses(doc)
+    assert [x["code"] for x in got] == ["01", "02"]
+    assert got[1]["description"] == ""
+
+
+def test_sender_that_ignores_its_statuses(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    s, _, doc = exchange(sim, pki, tmp_path, A, B, sender_profile="ignores-sent-statuses", expect=5)
+    assert codes(s, doc) == []
+    pending = httpx.get(sim.axis_for(A).control_url + "/deliveries", params={"receiver": A}).json()
+    assert [d["state"] for d in pending if d["message_type"] == "status"] == ["initial"] * 5
+
+
+@pytest.mark.parametrize(("receiver_profile", "registrations"), [("conformant", 1), ("registers-twice", 2)])
+def test_redelivery_is_registered_once(
+    sim: Simulation, pki: TestPki, tmp_path: Path, receiver_profile: str, registrations: int
+) -> None:
+    axis = sim.axis_for(B).control_url
+    httpx.post(axis + "/faults", json={"kind": "duplicate", "agency": B, "remaining": 1}).raise_for_status()
+    _, r, _ = exchange(sim, pki, tmp_path, A, B, receiver_profile=receiver_profile)
+    assert len(r.store.registrations()) == registrations
+
+
+@pytest.mark.parametrize(("receiver_profile", "state"), [("conformant", "fail"), ("acks-broken-packages", "done")])
+def test_broken_package_gets_a_transport_fail(
+    sim: Simulation, pki: TestPki, tmp_path: Path, receiver_profile: str, state: str
+) -> None:
+    broken = build(new_document(sender=organization(A, NAMES[A]), recipients=[organization(B, NAMES[B])]))
+    broken = broken.replace(b"<edXML:Subject>", b"<edXML:Subject></edXML:Subject><edXML:X>")  # not well-formed
+    control = sim.axis_for(B).control_url
+    injected = httpx.post(
+        control + "/inject", json={"body_base64": base64.b64encode(broken).decode(), "receivers": [B]}
+    )
+    assert injected.status_code in (201, 400), injected.text
+    if injected.status_code == 400:
+        pytest.skip("the axis refuses to inject a package it cannot read")
+    r = agency(sim, pki, B, tmp_path, receiver_profile)
+
+    async def go() -> None:
+        await r.poll_once()
+        await r.client.aclose()
+
+    run(go())
+    states = [d["state"] for d in httpx.get(control + "/deliveries", params={"receiver": B}).json()]
+    assert states == [state]
+    assert r.store.registrations() == []
+
+
+def test_every_profile_is_known_and_faulty_ones_differ_from_conformant() -> None:
+    assert len(PROFILES) >= 13
+    conformant = PROFILES["conformant"]
+    assert all(p != conformant for name, p in PROFILES.items() if name != "conformant")
