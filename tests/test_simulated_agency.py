@@ -211,3 +211,61 @@ def test_every_profile_is_known_and_faulty_ones_differ_from_conformant() -> None
     assert len(PROFILES) >= 13
     conformant = PROFILES["conformant"]
     assert all(p != conformant for name, p in PROFILES.items() if name != "conformant")
+
+
+def test_agency_host_process_answers_a_real_client(sim: Simulation, tmp_path: Path) -> None:
+    """`python -m simulators.agency` hosts every agency but the one under test; a plain VXP client
+    playing that agency sends a signed document and gets the full status sequence back."""
+    import signal
+    import subprocess
+    import sys
+
+    from harness.edxml import model as m
+    from harness.edxml.parser import parse_package
+    from harness.signing.documents import signed_pilot_document
+    from harness.transport.vxp import MessageType, VxpClient
+    from simulators.agency.host import pki_for, read_endpoints
+
+    endpoints = read_endpoints(sim.endpoints_path)
+    pki_dir = tmp_path / "pki"
+    pki = pki_for(endpoints, pki_dir)
+    host = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "simulators.agency",
+            "--endpoints",
+            str(sim.endpoints_path),
+            "--state-dir",
+            str(tmp_path / "agencies"),
+            "--pki-dir",
+            str(pki_dir),
+            "--skip",
+            A,
+            "--poll",
+            "0.1",
+            "--step",
+            "0.1",
+        ],
+        cwd=REPO,
+    )
+    try:
+        creds = sim.credentials(A)
+        signed = signed_pilot_document(pki, "Công văn", organization(A, NAMES[A]), [organization(B, NAMES[B])])
+        got: list[str] = []
+        with VxpClient(creds.endpoint, creds.system_id, creds.secret) as client:
+            client.send_edoc(build(signed.package), sender=A)
+            deadline = time.monotonic() + 30
+            while len(got) < 5 and time.monotonic() < deadline:
+                for item in client.get_received_edoc_list(MessageType.STATUS):
+                    status = parse_package(client.get_edoc(item.doc_id), strict=False)
+                    client.update_status(item.doc_id, "done")
+                    assert isinstance(status, m.StatusPackage)
+                    assert status.response_for is not None
+                    assert status.response_for.document_id == signed.package.document_id
+                    got.append(status.status_code or "")
+                time.sleep(0.1)
+        assert got == ["01", "03", "04", "05", "06"]
+    finally:
+        host.send_signal(signal.SIGTERM)
+        assert host.wait(timeout=20) == 0

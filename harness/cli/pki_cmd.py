@@ -11,28 +11,16 @@ from rich.table import Table
 
 from harness.paths import fixtures_dir
 from harness.pki import DEFAULT_SEED, default_dir, load_or_build
-from harness.pki.builder import AgencyEntry
+from harness.pki.builder import AgencyEntry, agency_entry
 from simulators.topology import TopologyError, load_topology
 
 DEFAULT_TOPOLOGY = "topologies/demo.yaml"
 
 
 def agencies_of(topology: Path | None = None) -> list[AgencyEntry]:
-    """One entry per agency: the signer name and position come from the agency's `signer` key if given."""
+    """One PKI entry per agency of the topology (default: the demo topology)."""
     topo = load_topology(topology or fixtures_dir() / DEFAULT_TOPOLOGY)
-    out: list[AgencyEntry] = []
-    for _axis, agency in topo.agencies():
-        signer = agency.extra.get("signer") if isinstance(agency.extra.get("signer"), dict) else {}
-        assert isinstance(signer, dict)
-        out.append(
-            AgencyEntry(
-                agency.id,
-                agency.name,
-                str(signer.get("name", "Nguyễn Văn An")),
-                str(signer.get("position", "Thủ trưởng cơ quan")),
-            )
-        )
-    return out
+    return [agency_entry(agency.id, agency.name, agency.extra) for _axis, agency in topo.agencies()]
 
 
 @click.group("pki")

@@ -47,6 +47,18 @@ class AgencyEntry:
     position: str = "Chủ tịch"
 
 
+def agency_entry(organ_id: str, name: str, extra: dict[str, object] | None = None) -> AgencyEntry:
+    """The PKI entry of a topology agency; `extra["signer"]` may give the signer's name and position."""
+    signer = (extra or {}).get("signer")
+    details = signer if isinstance(signer, dict) else {}
+    return AgencyEntry(
+        organ_id,
+        name,
+        str(details.get("name", "Nguyễn Văn An")),
+        str(details.get("position", "Thủ trưởng cơ quan")),
+    )
+
+
 def _serial(seed: str, label: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}/serial/{label}".encode()).digest()[:16], "big") >> 1
 
