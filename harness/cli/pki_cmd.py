@@ -62,9 +62,7 @@ def init_command(topology: Path | None, seed: str, directory: Path | None) -> No
         table.add_column(col)
     for organ_id, cred in pki.agencies.items():
         person = pki.persons[organ_id]
-        table.add_row(
-            organ_id, cred.certificate.subject.rfc4514_string()[:60], f"{person.person_name}, {person.position}"
-        )
+        table.add_row(organ_id, cred.common_name, f"{person.person_name}, {person.position}")
     console.print(table)
     console.print(f"Chứng thư gốc: {pki.root.subject}  (SHA-256 {pki.root.fingerprint[:16]}…)")
     console.print(f"Chứng thư lỗi cho kiểm thử âm: {', '.join(d.value for d in pki.bad)}")

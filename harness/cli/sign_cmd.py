@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from cryptography.x509.oid import NameOID
 
 from harness.cli.pki_cmd import agencies_of
 from harness.edxml import build
 from harness.edxml.factory import organization
 from harness.pdf import UnknownDocType, seal_png, signature_png
-from harness.pki import DEFAULT_SEED, Credential, TestPki, load_or_build
+from harness.pki import DEFAULT_SEED, TestPki, load_or_build
 from harness.signing import adapter
 from harness.signing.documents import signed_pilot_document
 from harness.signing.envelope import EnvelopeScope, sign_envelope
@@ -30,10 +29,6 @@ DEFAULT_BOX = (333, 160, 503, 245)
 def _fail(message: str) -> NoReturn:
     click.echo(f"Lỗi: {message}", err=True)
     sys.exit(2)
-
-
-def _name(cred: Credential) -> str:
-    return str(cred.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
 
 
 def _pki(pki_dir: Path | None, topology: Path | None) -> TestPki:
@@ -137,8 +132,8 @@ def sign_command(
                 agency,
                 signer_box=coords,
                 page=page,
-                person_png=signature_png(person.person_name or _name(person), seed=seed),
-                seal_png=seal_png(_name(agency)),
+                person_png=signature_png(person.person_name or person.common_name, seed=seed),
+                seal_png=seal_png(agency.common_name),
                 options=options,
             )
         except Exception as exc:  # pyHanko rejects broken PDFs with many exception types
@@ -149,7 +144,7 @@ def sign_command(
     assert doc_type is not None
     if not recipients:
         _fail("cần ít nhất một --to (cơ quan nhận).")
-    names = {organ: _name(cred) for organ, cred in pki.agencies.items()}
+    names = {organ: cred.common_name for organ, cred in pki.agencies.items()}
     try:
         signed_doc = signed_pilot_document(
             pki,

@@ -12,11 +12,11 @@ import itertools
 import math
 import random
 import unicodedata
-from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+from harness.pdf.document import FONT_DIR
+
 SEAL_RED = (206, 17, 38)
 INK_BLUE = (22, 45, 165)
 _SUPERSAMPLE = 2

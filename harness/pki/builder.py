@@ -232,7 +232,7 @@ def build_pki(seed: str, agencies: Iterable[AgencyEntry]) -> TestPki:
 
     first = next(iter(agency_creds.values()), None)
     bad_organ = first.organ_id if first else "000.00.00.H41"
-    bad_name = first.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value if first else "Cơ quan"
+    bad_name = first.common_name if first else "Cơ quan"
     subject = _agency_subject(bad_organ, str(bad_name))
 
     untrusted_key = rsa_key(seed, "untrusted-root")

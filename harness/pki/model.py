@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import NameOID
 
 from harness.pki.keys import PrivateKey
 
@@ -35,6 +37,17 @@ class Defect(StrEnum):
     """Valid 2025-01-01..2025-09-01: a signature timestamped inside that window stays valid."""
 
 
+def common_name(cert: x509.Certificate) -> str:
+    """The subject CN (the agency's or person's name), or the whole DN when there is none."""
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    """SHA-256 fingerprint in hex: the key of the signer mapping table (SIG-12)."""
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
 @dataclass(slots=True)
 class Credential:
     """A certificate with its private key and the chain above it (issuer first, root last)."""
@@ -54,10 +67,12 @@ class Credential:
         return self.certificate.subject.rfc4514_string()
 
     @property
-    def fingerprint(self) -> str:
-        from cryptography.hazmat.primitives import hashes
+    def common_name(self) -> str:
+        return common_name(self.certificate)
 
-        return self.certificate.fingerprint(hashes.SHA256()).hex()
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
 
 
 @dataclass(slots=True)

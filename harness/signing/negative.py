@@ -153,18 +153,12 @@ def _certify_then_new_field(
     )
 
 
-def _agency_name(cred: Credential) -> str:
-    from cryptography.x509.oid import NameOID
-
-    return str(cred.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
-
-
 def build_negative_fixtures(pki: TestPki, base_pdf: bytes, sender: str, other: str) -> list[NegativeFixture]:
     """Every fixture for a document sent by `sender` (and `other`, another agency of the PKI)."""
     person, agency = pki.person(sender), pki.agency(sender)
     pilot = SigningOptions(Profile.PILOT)
     person_png = signature_png(person.person_name, seed=1)
-    seal = seal_png(_agency_name(agency))
+    seal = seal_png(agency.common_name)
 
     def main(
         agency_cred: Credential,

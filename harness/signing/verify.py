@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from harness.edxml.findings import Finding, Level
 from harness.pki import ORGAN_ID_PREFIX, POLICY_AGENCY, POLICY_PERSON, TestPki
+from harness.pki.model import common_name, fingerprint
 from harness.signing import adapter
 from harness.signing.adapter import EmbeddedPdfSignature, PdfFileReader, PdfSignatureStatus
 from harness.signing.catalogue import rule
@@ -108,17 +109,6 @@ def classify(cert: x509.Certificate) -> SignerClass:
     if POLICY_PERSON in oids:
         return SignerClass.PERSON
     return SignerClass.UNKNOWN
-
-
-def _common_name(cert: x509.Certificate) -> str:
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(names[0].value) if names else cert.subject.rfc4514_string()
-
-
-def _fingerprint(cert: x509.Certificate) -> str:
-    from cryptography.hazmat.primitives import hashes
-
-    return cert.fingerprint(hashes.SHA256()).hex()
 
 
 class _Collector:
@@ -228,7 +218,7 @@ def verify_pdf(
         when = tst.timestamp if tst is not None else status.signer_reported_dt
         out.signatures.append(
             SignatureInfo(
-                sig.field_name, _common_name(cert), organ, signer_class, when, bool(status.intact), bool(status.trusted)
+                sig.field_name, common_name(cert), organ, signer_class, when, bool(status.intact), bool(status.trusted)
             )
         )
         if not (status.intact and status.valid):
@@ -306,11 +296,11 @@ def verify_pdf(
             c.add("SIG-11", where, "Dấu thời gian không hợp lệ.", "Invalid or untrusted timestamp.")
         if sender:
             allowed = None if trust.signer_map is None else trust.signer_map.get(sender, [])
-            if organ != sender or (allowed is not None and _fingerprint(cert) not in allowed):
+            if organ != sender or (allowed is not None and fingerprint(cert) not in allowed):
                 c.add(
                     "SIG-12",
                     where,
-                    f"Người ký ({_common_name(cert)}, {organ or 'không rõ cơ quan'}) không thuộc cơ quan gửi {sender}.",
+                    f"Người ký ({common_name(cert)}, {organ or 'không rõ cơ quan'}) không thuộc cơ quan gửi {sender}.",
                     f"Signer {organ or '?'} is not the sending agency {sender}.",
                 )
         subfilter = str(sig.sig_object.get("/SubFilter", ""))

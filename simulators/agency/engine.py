@@ -18,6 +18,7 @@ from harness.edxml import build
 from harness.edxml import model as m
 from harness.edxml.factory import status_for
 from harness.edxml.findings import Level
+from harness.edxml.parser import parse_package
 from harness.edxml.validate import inspect
 from harness.pki import TestPki
 from harness.signing.documents import signed_pilot_document
@@ -131,8 +132,6 @@ class SimulatedAgency:
         self.store.plan(reg, steps)
 
     async def send_due_statuses(self) -> None:
-        from harness.edxml.parser import parse_package
-
         for row in self.store.due_statuses(time.time()):
             document = parse_package(bytes(row["package"]), strict=False)
             assert isinstance(document, m.EdocPackage)
@@ -152,8 +151,6 @@ class SimulatedAgency:
             self.store.mark_status(int(row["id"]), outcome)
 
     async def receive_statuses(self) -> None:
-        from harness.edxml.parser import parse_package
-
         for item in await self.client.get_received_edoc_list(MessageType.STATUS):
             data = await self.client.get_edoc(item.doc_id)
             try:

@@ -4,9 +4,10 @@ statuses received for them. Durable so a restarted agency neither loses nor repe
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from typing import Any
+
+from simulators.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -26,15 +27,9 @@ CREATE TABLE IF NOT EXISTS received_statuses (
 """
 
 
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
-    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
-
-
 class AgencyStore:
     def __init__(self, path: str) -> None:
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = _row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db = connect(path)
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from harness.ids import InvalidIdentifier, parse_agency_id
 from simulators.axis.config import AxisConfig, Durability, OrganizationSpec, SystemSpec
+from simulators.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -118,17 +119,10 @@ def _filtered(sql: str, args: list[Any], conditions: Iterable[tuple[str, Any]]) 
     return sql, args
 
 
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
-    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
-
-
 class Store:
     def __init__(self, path: str, durability: Durability = Durability.OFF) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = _row
-        self.db.execute("PRAGMA page_size=16384")  # before the first table: fewer overflow pages per package
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db = connect(path, page_size=16384)  # larger pages: fewer overflow pages per ~100 KB package
         self.db.execute(f"PRAGMA synchronous={durability.value}")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=5000")
