@@ -4,8 +4,6 @@ survives every hop."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
@@ -15,6 +13,7 @@ from harness.pki import AgencyEntry, Defect, TestPki, load_or_build
 from harness.signing.envelope import EnvelopePolicy, EnvelopeScope, sign_envelope, verify_envelope
 from harness.signing.verify import TrustConfig
 from simulators.axis.trace import append_trace, serialize
+from tests.conftest import SAMPLES
 
 SENDER = "000.00.00.H41"
 OTHER = "000.00.12.H41"
@@ -93,9 +92,7 @@ def test_policies_and_identity(pki: TestPki, package: bytes) -> None:
 
 
 def test_vnpt_style_placeholder_is_reported(pki: TestPki) -> None:
-    sample = Path(__file__).resolve().parents[2] / "shared" / "samples" / "vnpt-sdk" / "edoc.edxml"
-    if not sample.exists():
-        pytest.skip("shared samples not present")
+    sample = SAMPLES / "vnpt-sdk" / "edoc.edxml"
     findings = verify_envelope(sample.read_bytes(), TrustConfig.from_pki(pki), sender=None)
     assert _rules(findings) == ["SIG-24"]
     assert findings[0].level.value == "SHOULD"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -32,6 +31,7 @@ from harness.pdf import (
     signature_png,
 )
 from harness.pdf.document import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH
+from tests.conftest import require_tool
 
 WHEN = date(2026, 11, 22)
 AGENCY = "000.00.00.H41"
@@ -42,10 +42,7 @@ TYPE_NAMES = [t.name for t in DOC_TYPES]
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"`{name}` not found: install the Debian package poppler-utils (apt-get install poppler-utils)")
-    return path
+    return require_tool(name)
 
 
 def _nfc(text: str) -> str:

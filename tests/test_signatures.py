@@ -4,13 +4,9 @@ document passes everything; an independent verifier (poppler's pdfsig) agrees wi
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -19,6 +15,7 @@ from harness.pki.keys import rsa_key
 from harness.signing.catalogue import catalogue
 from harness.signing.negative import NegativeFixture, build_negative_fixtures
 from harness.signing.verify import Part, Profile, TrustConfig, verify_pdf
+from tests.conftest import nss_database, pdfsig
 
 SENDER = "000.00.00.H41"
 OTHER = "000.00.12.H41"
@@ -166,38 +163,15 @@ def test_pki_is_deterministic_and_round_trips(pki: TestPki, pki_dir: Path) -> No
     assert load_or_build(AGENCIES, seed="test-signatures", directory=pki_dir).root.certificate == pki.root.certificate
 
 
-def _tools() -> None:
-    for tool, package in (("pdfsig", "poppler-utils"), ("certutil", "libnss3-tools")):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed (Debian package {package}); the independent check needs it")
-
-
 @pytest.fixture(scope="module")
-def nss_db(pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    _tools()
-    db = tmp_path_factory.mktemp("nss")
-    root = db / "root.pem"
-    root.write_bytes(pki.root.certificate.public_bytes(serialization.Encoding.PEM))
-    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
-    subprocess.run(
-        ["certutil", "-A", "-d", f"sql:{db}", "-n", "lienthong-test-root", "-t", "CT,C,C", "-i", str(root)],
-        check=True,
-        capture_output=True,
-    )
-    yield db
-
-
-def _pdfsig(db: Path, pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(pdf)
-    run = subprocess.run(["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True)
-    return run.stdout
+def nss_db(pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return nss_database(pki.root.certificate, tmp_path_factory.mktemp("nss"))
 
 
 def test_pdfsig_agrees_the_conformant_document_is_valid(
     nss_db: Path, fixtures: dict[str, NegativeFixture], tmp_path: Path
 ) -> None:
-    out = _pdfsig(nss_db, fixtures["conformant-strict-pss-bt"].pdf, tmp_path)
+    out = pdfsig(nss_db, fixtures["conformant-strict-pss-bt"].pdf, tmp_path)
     assert out.count("Signature is Valid.") == 2, out
     assert out.count("Certificate is Trusted.") == 2, out
     assert "Nguyễn Văn An" in out and "UBND tỉnh Nghệ An" in out
@@ -206,7 +180,7 @@ def test_pdfsig_agrees_the_conformant_document_is_valid(
 def test_pdfsig_agrees_the_tampered_document_is_broken(
     nss_db: Path, fixtures: dict[str, NegativeFixture], tmp_path: Path
 ) -> None:
-    out = _pdfsig(nss_db, fixtures["tampered"].pdf, tmp_path)
+    out = pdfsig(nss_db, fixtures["tampered"].pdf, tmp_path)
     assert "Signature is Valid." not in out
     assert "Digest Mismatch" in out
 

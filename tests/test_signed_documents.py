@@ -4,14 +4,12 @@ independent readers (pdftotext, pdfsig) agree; `lienthong sign` drives it."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cryptography.hazmat.primitives import serialization
 
 from harness.cli.main import cli
 from harness.edxml import build, inspect
@@ -25,6 +23,7 @@ from harness.signing.documents import signed_pilot_document
 from harness.signing.package import verify_package
 from harness.signing.sign import SigningOptions
 from harness.signing.verify import Profile, TrustConfig
+from tests.conftest import nss_database, pdfsig, require_tool
 
 SENDER = "000.00.00.H41"
 RECEIVER = "000.00.12.H41"
@@ -70,19 +69,14 @@ def test_strict_timestamped_document_with_appendices(pki: TestPki) -> None:
     assert findings == [], [f.message_en for f in findings]
 
 
-def _need(tool: str, package: str) -> None:
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} is not installed (Debian package {package})")
-
-
 def test_pdftotext_reads_the_signed_document(pki: TestPki, tmp_path: Path) -> None:
-    _need("pdftotext", "poppler-utils")
+    pdftotext = require_tool("pdftotext")
     sender, recipients = _sender()
     signed = signed_pilot_document(pki, "Quyết định", sender, recipients)  # type: ignore[arg-type]
     path = tmp_path / "qd.pdf"
     path.write_bytes(signed.signed_pdf)
     text = unicodedata.normalize(
-        "NFC", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        "NFC", subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
     )
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -96,23 +90,14 @@ def test_pdftotext_reads_the_signed_document(pki: TestPki, tmp_path: Path) -> No
 
 
 def test_pdfsig_trusts_a_signed_generated_document(pki: TestPki, tmp_path: Path) -> None:
-    _need("pdfsig", "poppler-utils")
-    _need("certutil", "libnss3-tools")
-    root = tmp_path / "root.pem"
-    root.write_bytes(pki.root.certificate.public_bytes(serialization.Encoding.PEM))
     db = tmp_path / "nss"
     db.mkdir()
-    subprocess.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True, capture_output=True)
-    subprocess.run(
-        ["certutil", "-A", "-d", f"sql:{db}", "-n", "root", "-t", "CT,C,C", "-i", str(root)],
-        check=True,
-        capture_output=True,
-    )
+    nss_database(pki.root.certificate, db)
     sender, recipients = _sender()
     signed = signed_pilot_document(pki, "Công văn", sender, recipients, options=SigningOptions(tsa=pki.tsa))  # type: ignore[arg-type]
     path = tmp_path / "cv.pdf"
     path.write_bytes(signed.signed_pdf)
-    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True).stdout
+    out = pdfsig(db, signed.signed_pdf, tmp_path)
     assert out.count("Signature is Valid.") == 2, out
     assert out.count("Certificate is Trusted.") == 2, out
     assert "Lê Văn Chính" in out and "UBND tỉnh Nghệ An" in out
