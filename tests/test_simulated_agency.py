@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -15,8 +16,11 @@ import pytest
 
 from harness.edxml import build
 from harness.edxml.factory import new_document, organization
-from harness.pki import AgencyEntry, TestPki, load_or_build
-from simulators.agency.engine import Connection, SimulatedAgency, Timing
+from harness.pki import TestPki
+from simulators.agency import profiles as profiles_module
+from simulators.agency.engine import Connection, Mode, SimulatedAgency, Timing
+from simulators.agency.host import pki_for, read_endpoints
+from simulators.agency.process import AgencyHost
 from simulators.agency.profiles import PROFILES, profile
 from simulators.launcher import Simulation
 from tests.conftest import REPO
@@ -27,15 +31,20 @@ FAST = Timing(poll_interval=0.05, step_delay=0.05)
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
-    entries = [AgencyEntry(code, name, "Lê Văn Chính", "Chủ tịch") for code, name in NAMES.items()]
-    return load_or_build(entries, seed="test-agency", directory=tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulation]:
     with Simulation.start(REPO / "fixtures" / "topologies" / "minimal.yaml", tmp_path_factory.mktemp("sim")) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PKI for the session: tests/test_agency_backchannel.py uses the same topology and directory."""
+    return tmp_path_factory.getbasetemp() / "agency-pki"
+
+
+@pytest.fixture(scope="module")
+def pki(sim: Simulation, pki_dir: Path) -> TestPki:
+    return pki_for(read_endpoints(sim.endpoints_path), pki_dir)
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +53,9 @@ def reset(sim: Simulation) -> None:
         httpx.post(axis.control_url + "/reset", json={}).raise_for_status()
 
 
-def agency(sim: Simulation, pki: TestPki, code: str, tmp_path: Path, name: str = "conformant") -> SimulatedAgency:
+def agency(
+    sim: Simulation, pki: TestPki, code: str, tmp_path: Path, name: str = "conformant", mode: Mode = Mode.AUTO
+) -> SimulatedAgency:
     creds = sim.credentials(code)
     return SimulatedAgency(
         organization(code, NAMES[code]),
@@ -53,6 +64,8 @@ def agency(sim: Simulation, pki: TestPki, code: str, tmp_path: Path, name: str =
         str(tmp_path / f"{code}-{name}.sqlite3"),
         behaviour=profile(name),
         timing=FAST,
+        mode=mode,
+        profile_name=name,
     )
 
 
@@ -83,19 +96,22 @@ def exchange(
     *,
     sender_profile: str = "conformant",
     receiver_profile: str = "conformant",
+    receiver_mode: Mode = Mode.AUTO,
     expect: int = 5,
+    done: Callable[[SimulatedAgency, SimulatedAgency], bool] | None = None,
 ) -> tuple[SimulatedAgency, SimulatedAgency, str]:
     """One document from sender to receiver; returns both agencies and the DocumentId once the
-    sender holds `expect` statuses (or the deadline passes)."""
+    sender holds `expect` statuses, or `done(sender, receiver)` holds (or the deadline passes)."""
     s = agency(sim, pki, sender, tmp_path, sender_profile)
-    r = agency(sim, pki, receiver, tmp_path, receiver_profile)
+    r = agency(sim, pki, receiver, tmp_path, receiver_profile, receiver_mode)
     result: list[str] = []
 
     async def go() -> None:
         _, document_id = await s.send_document("Quyết định", [organization(receiver, NAMES[receiver])])
         result.append(document_id)
+        finished = (lambda: done(s, r)) if done is not None else (lambda: len(codes(s, document_id)) >= expect)
         with contextlib.suppress(AssertionError):
-            await until([r, s], lambda: len(codes(s, document_id)) >= expect, timeout=10)
+            await until([r, s], finished, timeout=10)
         for _ in range(5):  # a little longer, to see that nothing else arrives
             for a in (r, s):
                 await a.poll_once()
@@ -110,7 +126,7 @@ def exchange(
 def test_conformant_exchange_returns_every_status_in_order(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
     s, r, doc = exchange(sim, pki, tmp_path, A, B)
     assert codes(s, doc) == ["01", "03", "04", "05", "06"]
-    assert [x["decision"] for x in r.store.registrations()] == ["accepted"]
+    assert [(x["verdict"], x["state"]) for x in r.store.registrations()] == [("ok", "completed")]
 
 
 def test_conformant_exchange_across_provinces(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
@@ -123,7 +139,7 @@ def test_unsigned_document_is_rejected_with_a_reason(sim: Simulation, pki: TestP
     assert codes(s, doc) == ["01", "02"]
     reason = s.store.received_statuses(doc)[1]["description"]
     assert reason.startswith("SIG-02")
-    assert [x["decision"] for x in r.store.registrations()] == ["rejected"]
+    assert [(x["verdict"], x["state"]) for x in r.store.registrations()] == [("reject", "rejected")]
 
 
 def test_other_agency_signature_is_rejected(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
@@ -137,6 +153,25 @@ def test_receiver_that_accepts_unsigned_documents(sim: Simulation, pki: TestPki,
     assert codes(s, doc) == ["01", "03", "04", "05", "06"]
 
 
+@pytest.mark.parametrize(("receiver_profile", "expected"), [("conformant", ["01", "02"]), ("accepts-unsigned", ["01"])])
+def test_driven_receiver_waits_unless_the_document_fails_its_checks(
+    sim: Simulation, pki: TestPki, tmp_path: Path, receiver_profile: str, expected: list[str]
+) -> None:
+    s, r, doc = exchange(
+        sim,
+        pki,
+        tmp_path,
+        A,
+        B,
+        sender_profile="never-signs",
+        receiver_profile=receiver_profile,
+        receiver_mode=Mode.DRIVEN,
+        expect=len(expected),
+    )
+    assert codes(s, doc) == expected
+    assert [x["state"] for x in r.store.registrations()] == ["rejected" if len(expected) == 2 else "registered"]
+
+
 @pytest.mark.parametrize(
     ("receiver_profile", "expected"),
     [
@@ -148,7 +183,11 @@ def test_receiver_that_accepts_unsigned_documents(sim: Simulation, pki: TestPki,
 def test_faulty_receivers_break_their_statuses(
     sim: Simulation, pki: TestPki, tmp_path: Path, receiver_profile: str, expected: list[str]
 ) -> None:
-    s, r, doc = exchange(sim, pki, tmp_path, A, B, receiver_profile=receiver_profile, expect=len(expected) or 1)
+    def attempted(s: SimulatedAgency, r: SimulatedAgency) -> bool:
+        return len(r.store.statuses_sent()) >= 5
+
+    done = attempted if receiver_profile == "malformed-status" else None
+    s, r, doc = exchange(sim, pki, tmp_path, A, B, receiver_profile=receiver_profile, expect=len(expected), done=done)
     assert codes(s, doc) == expected
     if receiver_profile == "malformed-status":
         outcomes = [x["outcome"] for x in r.store.statuses_sent()]
@@ -166,7 +205,10 @@ def test_reject_without_reason(sim: Simulation, pki: TestPki, tmp_path: Path) ->
 
 
 def test_sender_that_ignores_its_statuses(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
-    s, _, doc = exchange(sim, pki, tmp_path, A, B, sender_profile="ignores-sent-statuses", expect=5)
+    def all_sent(s: SimulatedAgency, r: SimulatedAgency) -> bool:
+        return [x["outcome"] for x in r.store.statuses_sent()] == ["sent"] * 5
+
+    s, _, doc = exchange(sim, pki, tmp_path, A, B, sender_profile="ignores-sent-statuses", done=all_sent)
     assert codes(s, doc) == []
     pending = httpx.get(sim.axis_for(A).control_url + "/deliveries", params={"receiver": A}).json()
     assert [d["state"] for d in pending if d["message_type"] == "status"] == ["initial"] * 5
@@ -202,52 +244,41 @@ def test_broken_package_gets_a_transport_fail(
     run(go())
     states = [d["state"] for d in httpx.get(control + "/deliveries", params={"receiver": B}).json()]
     assert states == [state]
-    assert r.store.registrations() == []
+    if receiver_profile == "conformant":
+        assert r.store.registrations() == []
+    else:  # registered as far as it parses; its EDX findings are ignored, only the SIG check runs
+        [registration] = r.store.registrations()
+        assert registration["verdict"] == "reject" and registration["findings"].startswith("SIG-")
+        assert r.store.statuses_sent()[0]["code"] == "01"
 
 
 def test_every_profile_is_known_and_faulty_ones_differ_from_conformant() -> None:
-    assert len(PROFILES) >= 13
+    assert len(PROFILES) >= 18
     conformant = PROFILES["conformant"]
     assert all(p != conformant for name, p in PROFILES.items() if name != "conformant")
+    for name in PROFILES:  # the module's table documents every faulty profile
+        assert f"`{name}`" in (profiles_module.__doc__ or "") or name == "conformant"
 
 
-def test_agency_host_process_answers_a_real_client(sim: Simulation, tmp_path: Path) -> None:
+def test_agency_host_process_answers_a_real_client(
+    sim: Simulation, pki: TestPki, pki_dir: Path, tmp_path: Path
+) -> None:
     """`python -m simulators.agency` hosts every agency but the one under test; a plain VXP client
     playing that agency sends a signed document and gets the full status sequence back."""
-    import signal
-    import subprocess
-    import sys
-
     from harness.edxml import model as m
     from harness.edxml.parser import parse_package
     from harness.signing.documents import signed_pilot_document
     from harness.transport.vxp import MessageType, VxpClient
-    from simulators.agency.host import pki_for, read_endpoints
 
-    endpoints = read_endpoints(sim.endpoints_path)
-    pki_dir = tmp_path / "pki"
-    pki = pki_for(endpoints, pki_dir)
-    host = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "simulators.agency",
-            "--endpoints",
-            str(sim.endpoints_path),
-            "--state-dir",
-            str(tmp_path / "agencies"),
-            "--pki-dir",
-            str(pki_dir),
-            "--skip",
-            A,
-            "--poll",
-            "0.1",
-            "--step",
-            "0.1",
-        ],
-        cwd=REPO,
-    )
-    try:
+    state = tmp_path / "agencies"
+    args = ["--pki-dir", str(pki_dir), "--skip", A, "--poll", "0.1", "--step", "0.1"]
+    with AgencyHost(sim.endpoints_path, state, args) as host:
+        info = json.loads((state / "backchannel.json").read_text(encoding="utf-8"))
+        assert set(info) == {"agencies", "token", "pid", "mode"}
+        assert (info["token"], info["mode"], info["pid"]) == (None, "auto", host.proc.pid if host.proc else None)
+        hosted = [a["id"] for a in read_endpoints(sim.endpoints_path)["agencies"] if a["id"] != A]
+        assert sorted(info["agencies"]) == sorted(hosted)
+        assert A not in info["agencies"] and info["agencies"][B].endswith(f"/agencies/{B}")
         creds = sim.credentials(A)
         signed = signed_pilot_document(pki, "Công văn", organization(A, NAMES[A]), [organization(B, NAMES[B])])
         got: list[str] = []
@@ -264,6 +295,5 @@ def test_agency_host_process_answers_a_real_client(sim: Simulation, tmp_path: Pa
                     got.append(status.status_code or "")
                 time.sleep(0.1)
         assert got == ["01", "03", "04", "05", "06"]
-    finally:
-        host.send_signal(signal.SIGTERM)
-        assert host.wait(timeout=20) == 0
+        assert host.stop() == 0  # SIGTERM: a clean exit
+    assert not (state / "backchannel.json").exists()

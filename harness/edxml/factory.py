@@ -160,3 +160,32 @@ STATUS_DESCRIPTIONS = {
     "15": "Đồng ý",
     "16": "Từ chối",
 }
+
+
+FOLLOW_UP_REASONS = {
+    "1": "Thu hồi văn bản ban hành nhầm",
+    "2": "Cập nhật thông tin văn bản",
+    "3": "Thay thế văn bản ban hành nhầm",
+}
+
+
+def follow_up(original: m.EdocPackage, new: m.EdocPackage, kind: str, reason: str = "") -> m.EdocPackage:
+    """Turn `new` into a revoke (1), update (2) or replace (3) of `original` (edxml.md §7).
+
+    `Bussiness/DocumentId` names the original; an update flags changed document info, a
+    replacement lists the original and its recipients.
+    """
+    if kind not in FOLLOW_UP_REASONS:
+        raise ValueError(f"business type must be 1, 2 or 3, not {kind!r}")
+    assert new.trace_header_list is not None and new.trace_header_list.bussiness is not None
+    bus = new.trace_header_list.bussiness
+    bus.bussiness_doc_type = kind
+    bus.bussiness_doc_reason = reason or FOLLOW_UP_REASONS[kind]
+    bus.document_id = original.document_id
+    if kind == "2":
+        bus.bussiness_document_info = m.BussinessDocumentInfo("1", "0", None)
+    if kind == "3":
+        bus.replacement_info_list = [
+            m.ReplacementInfo(original.document_id, [o.organ_id or "" for o in original.to or []])
+        ]
+    return new

@@ -6,6 +6,7 @@ fonts so that Vietnamese diacritics render correctly.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -82,6 +83,7 @@ def _arc_text(
         canvas.paste(ink, (round(x), round(y)), tile)
 
 
+@functools.lru_cache(maxsize=256)
 def seal_png(agency_name: str, *, size_px: int = 600) -> bytes:
     """A round red official seal: double ring, the agency name in capitals around it, a star inside."""
     if size_px < 64:
@@ -187,6 +189,7 @@ def _bezier(
     return pts
 
 
+@functools.lru_cache(maxsize=256)
 def signature_png(full_name: str, *, seed: int, width_px: int = 600, height_px: int = 300) -> bytes:
     """A blue handwritten-looking signature: a looped scribble, the given name slanted, an underline flourish."""
     if width_px < 120 or height_px < 60:

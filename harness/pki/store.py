@@ -6,6 +6,8 @@ when its seed or agency list changes, or on `lienthong pki init`.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -143,20 +145,45 @@ def load(directory: Path) -> TestPki:
     )
 
 
+def _built_from(directory: Path, fingerprint: str) -> bool:
+    try:
+        return bool(json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("fingerprint") == fingerprint)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """One builder at a time per directory: concurrent processes wait and then load its result."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with (directory.parent / f".{directory.name}.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def load_or_build(
     agencies: Iterable[AgencyEntry], *, seed: str = DEFAULT_SEED, directory: Path | None = None, rebuild: bool = False
 ) -> TestPki:
-    """The cached PKI for (seed, agencies), built and saved first when missing or stale."""
+    """The cached PKI for (seed, agencies), built and saved first when missing or stale.
+
+    Without a directory the default one is used when it holds this PKI (or nothing yet); another
+    topology's PKI is cached beside it by fingerprint, so switching topologies never rebuilds.
+    """
     entries = list(agencies)
-    directory = directory or default_dir()
     fingerprint = fingerprint_of(seed, entries)
-    manifest = directory / MANIFEST
-    if not rebuild and manifest.exists():
-        try:
-            if json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint") == fingerprint:
+    if directory is None:
+        directory = default_dir()
+        if (directory / MANIFEST).exists() and not _built_from(directory, fingerprint):
+            directory = directory.parent / "pki-cache" / fingerprint[:16]
+    with _locked(directory):
+        if not rebuild and _built_from(directory, fingerprint):
+            try:
                 return load(directory)
-        except (OSError, ValueError, KeyError):
-            pass
-    pki = build_pki(seed, entries)
-    save(pki, directory, fingerprint)
-    return pki
+            except (OSError, ValueError, KeyError):
+                pass
+        pki = build_pki(seed, entries)
+        save(pki, directory, fingerprint)
+        return pki

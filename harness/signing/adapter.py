@@ -18,6 +18,8 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from PIL import Image
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -29,6 +31,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
 from harness.pki.keys import PrivateKey
 from harness.pki.model import Credential
@@ -62,6 +65,31 @@ def timestamper(tsa: Credential, at: datetime | None = None) -> timestamps.TimeS
     )
 
 
+class LoadedKeySigner(signers.SimpleSigner):
+    """SimpleSigner that signs with the already loaded RSA key.
+
+    pyHanko reloads the key from DER for every raw signature (twice per PDF signature: the size
+    estimate and the real one), and cryptography re-validates an RSA key on every load: about
+    35 ms for RSA-2048, most of the cost of a signature. Test keys are ours and valid.
+    """
+
+    def __init__(self, key: object, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._loaded = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        key = self._loaded
+        if not isinstance(key, rsa.RSAPrivateKey):
+            return bytes(super().sign_raw(data, digest_algorithm))
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if mechanism.signature_algo == "rsassa_pss":
+            pad, hash_algo = process_pss_params(mechanism["parameters"])
+            return key.sign(data, pad, hash_algo)
+        if mechanism.signature_algo == "rsassa_pkcs1v15":
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return bytes(super().sign_raw(data, digest_algorithm))
+
+
 def sign(
     pdf: bytes,
     cred: Credential,
@@ -79,7 +107,8 @@ def sign(
     stamp_text: str | None = None,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
-    signer = signers.SimpleSigner(
+    signer = LoadedKeySigner(
+        cred.key,
         signing_cert=asn1_cert(cred.certificate),
         signing_key=asn1_key(cred.key),
         cert_registry=_store([asn1_cert(c) for c in cred.chain]),

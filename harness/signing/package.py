@@ -4,7 +4,12 @@ package whose document is signed as Decree 30 asks, in one call."""
 from __future__ import annotations
 
 import binascii
+import hashlib
+import threading
+import time
 from datetime import datetime
+
+from cryptography.hazmat.primitives import hashes
 
 from harness.edxml import model as m
 from harness.edxml.factory import new_document
@@ -18,6 +23,56 @@ from harness.signing.verify import Part, Profile, TrustConfig, verify_pdf
 
 PDF = "application/pdf"
 PILOT = SigningOptions(Profile.PILOT)
+CACHE_SECONDS = 300.0
+"""How long a verdict on the same PDF bytes under the same trust may be reused. Simulated
+agencies verify the same test documents over and over (every vendor of a trial receives them);
+within five minutes no certificate of the test PKI changes state."""
+
+
+def trust_key(trust: TrustConfig) -> str:
+    """A fingerprint of everything a verdict depends on besides the PDF itself."""
+    h = hashlib.sha256()
+    for cert in [*trust.roots, *trust.intermediates]:
+        h.update(cert.fingerprint(hashes.SHA256()))
+    for crl in trust.crls:
+        h.update(crl.fingerprint(hashes.SHA256()))
+    h.update(repr(sorted((trust.signer_map or {}).items())).encode())
+    return h.hexdigest()
+
+
+class VerdictCache:
+    """Thread-safe memo of verify_pdf findings by (PDF digest, sender, part, profile, trust)."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS, size: int = 2048) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._items: dict[tuple[str, ...], tuple[float, list[Finding]]] = {}
+        self._trust: dict[int, tuple[TrustConfig, str]] = {}
+        self._lock = threading.Lock()
+
+    def findings(
+        self, data: bytes, trust: TrustConfig, *, sender: str | None, part: Part, profile: Profile, location: str
+    ) -> list[Finding]:
+        with self._lock:
+            known = self._trust.get(id(trust))
+            if known is None or known[0] is not trust:
+                known = (trust, trust_key(trust))
+                self._trust[id(trust)] = known
+        key = (hashlib.sha256(data).hexdigest(), sender or "", part.value, profile.value, known[1], location)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and now - hit[0] < self.seconds:
+                return list(hit[1])
+        found = verify_pdf(data, trust, sender=sender, part=part, profile=profile, location=location).findings
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[key] = (now, list(found))
+        return list(found)
+
+
+VERDICTS = VerdictCache()
 
 
 def verify_package(package: m.EdocPackage, trust: TrustConfig, *, profile: Profile = Profile.PILOT) -> list[Finding]:
@@ -43,7 +98,7 @@ def verify_package(package: m.EdocPackage, trust: TrustConfig, *, profile: Profi
             continue
         part = Part.ATTACHMENT if pdf_seen else Part.MAIN
         pdf_seen = True
-        findings.extend(verify_pdf(data, trust, sender=sender, part=part, profile=profile, location=where).findings)
+        findings.extend(VERDICTS.findings(data, trust, sender=sender, part=part, profile=profile, location=where))
     if not pdf_seen:
         r = rule("SIG-02")
         findings.append(

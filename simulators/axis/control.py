@@ -24,6 +24,7 @@ from simulators.axis.ids import new_doc_id
 from simulators.axis.intake import Refusal, read_package
 from simulators.axis.routing import Route as MailRoute
 from simulators.axis.service import Axis, now_text
+from simulators.axis.store import NewPackage
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 CONTROL_REGISTRANT = "_sim"
@@ -82,6 +83,7 @@ def control_routes(axis: Axis) -> list[Route]:
             operation=q.get("operation"),
             system_id=q.get("system"),
             limit=int(q.get("limit", 10000)),
+            tail=q.get("tail", "") in ("1", "true"),
         )
         if q.get("format") == "jsonl":
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
@@ -165,6 +167,8 @@ def control_routes(axis: Axis) -> list[Route]:
         except (binascii.Error, ValueError):
             return _error("body_base64 không phải base64 hợp lệ.")
         mt = MessageType(str(d.get("message_type", MessageType.EDOC)))
+        if d.get("raw"):
+            return inject_raw(body, mt, d)
         try:
             intake = read_package(
                 body,
@@ -179,6 +183,28 @@ def control_routes(axis: Axis) -> list[Route]:
         doc_id = new_doc_id()
         pkg = axis.new_package(intake, doc_id, "_sim", origin="inject", origin_key=None)
         for receiver in intake.receivers:
+            pkg.deliveries.extend(axis.deliveries_for(receiver, MailRoute.LOCAL, "inject"))
+        axis.store.accept(pkg)
+        return JSONResponse({"DocId": doc_id, "deliveries": [x.doc_id for x in pkg.deliveries]}, status_code=201)
+
+    def inject_raw(body: bytes, mt: MessageType, d: dict[str, Any]) -> Response:
+        """Deliver bytes as they are (broken XML included): how RT-12 puts a malformed package
+        in a mailbox that a real axis would have refused at intake."""
+        receivers = [str(r) for r in d.get("receivers") or []]
+        if not receivers:
+            return _error("Gói tin thô cần danh sách receivers.")
+        doc_id = new_doc_id()
+        pkg = NewPackage(
+            doc_id=doc_id,
+            system_id="_sim",
+            message_type=mt.value,
+            from_code=str(d.get("from", "")),
+            body=body,
+            created=now_text(),
+            document_id=str(d.get("document_id", "")),
+            origin="inject",
+        )
+        for receiver in receivers:
             pkg.deliveries.extend(axis.deliveries_for(receiver, MailRoute.LOCAL, "inject"))
         axis.store.accept(pkg)
         return JSONResponse({"DocId": doc_id, "deliveries": [x.doc_id for x in pkg.deliveries]}, status_code=201)

@@ -25,7 +25,7 @@ from simulators.axis.config import Strictness, UpstreamSpec
 from simulators.axis.ids import new_doc_id
 from simulators.axis.intake import Refusal, read_package
 from simulators.axis.routing import Route
-from simulators.axis.service import RELAY_KEY, Axis, now_text
+from simulators.axis.service import RELAY_KEY, Axis, journal_time, now_text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Relay:
     def journal(self, operation: str, doc_ids: list[str], status: str, desc: str, started: float) -> None:
         self.axis.store.journal_add(
             {
-                "ts": now_text(),
+                "ts": journal_time(),
                 "system_id": self.upstream.system_id,
                 "operation": f"relay:{operation}",
                 "doc_ids": doc_ids,

@@ -81,6 +81,11 @@ def now_text() -> str:
     return now_ict().strftime(TIME_FORMAT)
 
 
+def journal_time() -> str:
+    """Journal timestamps carry milliseconds: polling cadence is measured from them (RT-04)."""
+    return now_ict().isoformat(timespec="milliseconds")
+
+
 Handler = Callable[[SystemSpec, SignedRequest, bytes], Awaitable[Outcome]]
 
 

@@ -422,13 +422,23 @@ class Store:
                 pass
 
     def journal(
-        self, *, after: int = 0, operation: str | None = None, system_id: str | None = None, limit: int = 1000
+        self,
+        *,
+        after: int = 0,
+        operation: str | None = None,
+        system_id: str | None = None,
+        limit: int = 1000,
+        tail: bool = False,
     ) -> list[dict[str, Any]]:
+        """Journal rows after id `after`, oldest first; `tail` keeps the newest `limit` rows instead."""
         self.flush_journal()
         sql, args = _filtered(
             "SELECT * FROM journal WHERE id > ?", [after], [("operation = ?", operation), ("system_id = ?", system_id)]
         )
-        rows = self.db.execute(sql + " ORDER BY id LIMIT ?", [*args, limit]).fetchall()
+        order = " ORDER BY id DESC LIMIT ?" if tail else " ORDER BY id LIMIT ?"
+        rows = self.db.execute(sql + order, [*args, limit]).fetchall()
+        if tail:
+            rows.reverse()
         for r in rows:
             r["doc_ids"] = json.loads(r["doc_ids"])
         return list(rows)

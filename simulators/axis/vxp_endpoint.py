@@ -20,7 +20,7 @@ from harness.transport.vxp.wire import ErrorCode, envelope
 from simulators.axis.config import SystemSpec
 from simulators.axis.faults import FaultKind
 from simulators.axis.intake import Refusal
-from simulators.axis.service import Axis, Outcome, fail, json_outcome, now_text
+from simulators.axis.service import Axis, Outcome, fail, journal_time, json_outcome
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class VxpEndpoint:
         try:
             axis.store.journal_add(
                 {
-                    "ts": now_text(),
+                    "ts": journal_time(),
                     "system_id": system_id,
                     "operation": operation,
                     "doc_ids": outcome.doc_ids,

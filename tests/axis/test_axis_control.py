@@ -13,7 +13,7 @@ from harness.edxml.parser import parse_package
 from harness.transport.vxp import MessageType
 from tests.axis.conftest import AXIS_H41, G22, H14_00, H41_00, H41_12, NATIONAL, AxisEnv, org
 
-TS = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
+TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+07:00\Z")
 
 
 def test_journal_has_one_row_per_request(env: AxisEnv) -> None:

@@ -1,0 +1,1 @@
+"""Step definitions of the Vietnamese features: thin wrappers over harness.scenarios."""

@@ -1,0 +1,116 @@
+"""The state of one scenario run, handed to every step: the world, the system under test and its
+driver, what was sent each way, and the result being built."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.drivers.base import Driver
+from harness.scenarios.probe import Probe
+from harness.scenarios.results import Issue, ScenarioResult
+from harness.scenarios.world import Agency, World
+
+
+class StepFailure(AssertionError):
+    """A check failed: the system under test (or the axis) broke a rule."""
+
+    def __init__(self, rule: str, message_vi: str) -> None:
+        super().__init__(f"[{rule}] {message_vi}")
+        self.rule = rule
+        self.message_vi = message_vi
+
+
+class NotApplicable(Exception):
+    """The scenario cannot run here (e.g. it needs the simulator's control plane); recorded as not run."""
+
+    def __init__(self, message_vi: str) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+
+
+@dataclass(slots=True)
+class Outbound:
+    """A document the system under test was asked to send."""
+
+    document_id: str | None
+    recipients: list[Probe]
+    since: float
+    doc_type: str = ""
+
+
+@dataclass(slots=True)
+class Inbound:
+    """A document a probe sent to the system under test."""
+
+    probe: Probe
+    document_id: str
+    axis_doc_id: str
+    sent_at: float
+    data: bytes
+    priority: str = "0"
+
+
+@dataclass
+class ScenarioContext:
+    world: World
+    result: ScenarioResult
+    sut: Agency | None = None
+    driver: Driver | None = None
+    home_axis: str | None = None
+    """The axis the scenario is about: the SUT's own, or the axis under test (AX-*)."""
+    outbound: Outbound | None = None
+    inbound: Inbound | None = None
+    started: float = field(default_factory=time.time)
+    data: dict[str, Any] = field(default_factory=dict)
+    """Scratch space for steps of one scenario."""
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+    """Run when the scenario ends, pass or fail (remove an injected fault, ...)."""
+
+    def close(self) -> None:
+        """Run the clean-ups; a failing clean-up is noted, never raised over the scenario's outcome."""
+        while self.cleanups:
+            try:
+                self.cleanups.pop()()
+            except Exception as exc:
+                self.note("HARNESS", f"Dọn dẹp sau kịch bản lỗi: {exc}")
+
+    @property
+    def deadlines(self) -> Any:
+        return self.world.deadlines
+
+    def require_sut(self) -> Agency:
+        if self.sut is None:
+            raise NotApplicable("Kịch bản cần một hệ thống được kiểm thử (--sut).")
+        return self.sut
+
+    def require_driver(self) -> Driver:
+        if self.driver is None:
+            raise NotApplicable("Kịch bản cần một driver cho hệ thống được kiểm thử (--driver).")
+        return self.driver
+
+    def probe(self, role: str) -> Probe:
+        return self.world.probe(role, self.home_axis)
+
+    def fail(self, rule: str, message_vi: str) -> StepFailure:
+        """Record the issue and return the exception to raise (`raise ctx.fail(...)`)."""
+        self.result.issues.append(Issue(rule, message_vi))
+        return StepFailure(rule, message_vi)
+
+    def note(self, rule: str, message_vi: str, location: str = "") -> None:
+        self.result.issues.append(Issue(rule, message_vi, location))
+
+    def save_evidence(self, name: str, data: bytes) -> str | None:
+        """Keep a package or log for the report; returns the path (None when evidence is off)."""
+        if self.world.evidence_dir is None:
+            return None
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{self.result.agency}-{self.result.scenario_id}-{name}")
+        path = Path(self.world.evidence_dir) / safe
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.result.evidence.append(str(path))
+        return str(path)

@@ -1,0 +1,201 @@
+"""Run Gherkin scenarios without pytest: the campaign and the mutation matrix run many systems
+under test at once, each scenario in its own thread, with the same step registry pytest-bdd uses.
+
+Scenarios come from the feature files (gherkin-official pickles, so outlines are expanded exactly
+as pytest-bdd expands them); a scenario stops at its first failing step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gherkin.parser import Parser
+from gherkin.pickles.compiler import Compiler
+from gherkin.token_scanner import TokenScanner
+
+from harness.drivers.base import Driver, DriverError
+from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
+from harness.scenarios.results import Outcome, ScenarioResult, StepRecord, started_now
+from harness.scenarios.steps import UndefinedStep, run_step
+from harness.scenarios.world import Agency, World, WorldError
+
+log = logging.getLogger(__name__)
+
+SCENARIO_ID = re.compile(r"^(RT|AX)-\d\d$")
+KIND = {"Context": "given", "Action": "when", "Outcome": "then"}
+KEYWORD_VI = {"given": "Cho", "when": "Khi", "then": "Thì"}
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    feature: str
+    name: str
+    tags: tuple[str, ...]
+    steps: tuple[tuple[str, str], ...]
+    """(given|when|then, text)."""
+    uri: str = ""
+
+    @property
+    def scenario_id(self) -> str:
+        return next((t for t in self.tags if SCENARIO_ID.match(t)), "")
+
+    @property
+    def mandatory(self) -> bool:
+        return "mandatory" in self.tags
+
+
+def load_feature(path: Path) -> list[Scenario]:
+    source = path.read_text(encoding="utf-8")
+    parsed = Parser().parse(TokenScanner(source))
+    document: Any = {**parsed, "uri": str(path)}
+    feature = (parsed.get("feature") or {}).get("name", path.stem)
+    out = []
+    for pickle in Compiler().compile(document):
+        steps: list[tuple[str, str]] = []
+        for step in pickle["steps"]:
+            kind = KIND.get(step.get("type", ""), steps[-1][0] if steps else "given")
+            steps.append((kind, step["text"]))
+        tags = tuple(t["name"].lstrip("@") for t in pickle["tags"])
+        out.append(Scenario(feature, pickle["name"], tags, tuple(steps), str(path)))
+    return out
+
+
+def load_features(paths: Iterable[Path]) -> list[Scenario]:
+    out: list[Scenario] = []
+    for p in paths:
+        files = sorted(p.rglob("*.feature")) if p.is_dir() else [p]
+        for f in files:
+            out.extend(load_feature(f))
+    return out
+
+
+def load_steps(features_dir: Path) -> None:
+    """Import the step modules of a features folder (features/steps/*.py) into the registry."""
+    root = str(features_dir.resolve().parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    package = features_dir.resolve().name
+    for module in sorted((features_dir / "steps").glob("*.py")):
+        if module.stem != "__init__":
+            importlib.import_module(f"{package}.steps.{module.stem}")
+
+
+def select(
+    scenarios: Iterable[Scenario], *, ids: Iterable[str] = (), mandatory_only: bool = False, prefix: str | None = None
+) -> list[Scenario]:
+    wanted = set(ids)
+    out = []
+    for s in scenarios:
+        if wanted and s.scenario_id not in wanted:
+            continue
+        if mandatory_only and not s.mandatory:
+            continue
+        if prefix and not s.scenario_id.startswith(prefix):
+            continue
+        out.append(s)
+    return out
+
+
+def run_scenario(
+    world: World,
+    scenario: Scenario,
+    *,
+    sut: Agency | None = None,
+    driver: Driver | None = None,
+    attempt: int = 1,
+    round_name: str = "",
+    home_axis: str | None = None,
+) -> ScenarioResult:
+    started, t0 = started_now()
+    result = ScenarioResult(
+        scenario_id=scenario.scenario_id,
+        name=scenario.name,
+        agency=sut.id if sut else (home_axis or world.home_axis),
+        driver=driver.name if driver else "",
+        attempt=attempt,
+        round=round_name,
+        tags=list(scenario.tags),
+        feature=scenario.feature,
+        started=started,
+    )
+    ctx = ScenarioContext(world, result, sut=sut, driver=driver, home_axis=home_axis or (sut.axis if sut else None))
+    result.outcome = Outcome.PASSED
+    for kind, text in scenario.steps:
+        s0 = time.monotonic()
+        outcome, message = Outcome.PASSED, ""
+        try:
+            run_step(ctx, kind, text)
+        except StepFailure as exc:
+            outcome, message = Outcome.FAILED, f"[{exc.rule}] {exc.message_vi}"
+        except NotApplicable as exc:
+            outcome, message = Outcome.NOT_RUN, exc.message_vi
+        except (DriverError, WorldError) as exc:
+            outcome, message = Outcome.ERROR, exc.message_vi
+        except UndefinedStep as exc:
+            outcome, message = Outcome.ERROR, str(exc)
+        except AssertionError as exc:
+            outcome, message = Outcome.FAILED, str(exc)
+        except Exception as exc:
+            log.debug("step crashed", exc_info=True)
+            outcome = Outcome.ERROR
+            message = f"Lỗi bộ kiểm thử: {type(exc).__name__}: {exc}"
+            result.evidence.append(traceback.format_exc(limit=8))
+        result.steps.append(StepRecord(KEYWORD_VI[kind], text, outcome, round(time.monotonic() - s0, 3), message))
+        if outcome is not Outcome.PASSED:
+            result.outcome, result.message_vi = outcome, message
+            break
+    ctx.close()
+    result.seconds = round(time.monotonic() - t0, 3)
+    world.recorder.record(result)
+    return result
+
+
+@dataclass
+class Job:
+    scenario: Scenario
+    sut: Agency | None = None
+    driver: Driver | None = None
+    home_axis: str | None = None
+    attempt: int = 1
+    round_name: str = ""
+    done: Callable[[ScenarioResult], None] | None = field(default=None, repr=False)
+
+
+def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[ScenarioResult]:
+    """Run jobs; jobs of one system under test run in order, different systems in parallel."""
+    lanes: dict[str, list[Job]] = {}
+    for job in jobs:
+        lanes.setdefault(job.sut.id if job.sut else job.home_axis or "", []).append(job)
+
+    def lane(items: list[Job]) -> list[ScenarioResult]:
+        out = []
+        for job in items:
+            r = run_scenario(
+                world,
+                job.scenario,
+                sut=job.sut,
+                driver=job.driver,
+                attempt=job.attempt,
+                round_name=job.round_name,
+                home_axis=job.home_axis,
+            )
+            if job.done:
+                job.done(r)
+            out.append(r)
+        return out
+
+    if workers <= 1 or len(lanes) <= 1:
+        return [r for items in lanes.values() for r in lane(items)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(lane, items) for items in lanes.values()]
+        return [r for f in futures for r in f.result()]

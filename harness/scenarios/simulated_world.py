@@ -1,0 +1,183 @@
+"""Start a whole simulated world for scenarios: the axes of a topology, and the simulated agencies
+that play the systems under test (driven through their backchannel), as real processes.
+
+The pytest plugin, the campaign and the tests all start worlds through this one class.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from harness.drivers.simulated import BACKCHANNEL_FILE, SimulatedDriver
+from harness.scenarios.results import Recorder
+from harness.scenarios.timing import COMPRESSED, Deadlines
+from harness.scenarios.world import World, WorldError
+from simulators.launcher import Simulation
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyTiming:
+    """How fast the simulated systems under test live (compressed time)."""
+
+    poll: float = 0.25
+    step: float = 0.1
+    register_delay: float = 0.2
+
+
+class SimulatedWorld:
+    def __init__(
+        self,
+        topology: Path,
+        state_dir: Path,
+        *,
+        suts: list[str],
+        profiles: dict[str, str] | None = None,
+        timing: AgencyTiming = AgencyTiming(),
+        deadlines: Deadlines = COMPRESSED,
+        recorder: Recorder | None = None,
+        evidence_dir: Path | None = None,
+        mode: str = "driven",
+        hosts: int = 1,
+    ) -> None:
+        self.topology = topology
+        self.state_dir = state_dir.absolute()
+        self.suts = suts
+        self.profiles = profiles or {}
+        self.timing = timing
+        self.deadlines = deadlines
+        self.recorder = recorder
+        self.evidence_dir = evidence_dir
+        self.mode = mode
+        self.host_count = max(1, min(hosts, len(suts) or 1))
+        """Simulated agencies are spread over this many processes (each is one core at most)."""
+        self.simulation: Simulation | None = None
+        self.hosts: list[subprocess.Popen[bytes]] = []
+        self.world: World | None = None
+
+    def host_dir(self, index: int) -> Path:
+        return self.state_dir / "agencies" / f"host-{index}" if self.host_count > 1 else self.state_dir / "agencies"
+
+    def _host_of(self, organ_id: str) -> int:
+        return self.suts.index(organ_id) % self.host_count
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 60.0) -> World:
+        try:
+            self.simulation = Simulation.start(self.topology, self.state_dir / "axes")
+            if self.suts:
+                self._start_host(timeout)
+            world = World.from_endpoints(
+                self.simulation.endpoints_path,
+                deadlines=self.deadlines,
+                recorder=self.recorder,
+                evidence_dir=self.evidence_dir,
+            )
+        except BaseException:
+            self.stop()
+            raise
+        world.restart_axis = self.crash_and_restart
+        self.world = world
+        return world
+
+    def _start_host(self, timeout: float) -> None:
+        for index in range(self.host_count):
+            organs = [o for o in self.suts if self._host_of(o) == index]
+            self.hosts.append(self._spawn(index, organs))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for index, host in enumerate(self.hosts):
+                if host.poll() is not None:
+                    raise WorldError(
+                        f"Bộ mô phỏng cơ quan dừng ngay khi khởi động; xem {self.host_dir(index) / 'host.log'}"
+                    )
+            if all(organ in self.hosted(self._host_of(organ)) for organ in self.suts):
+                return
+            time.sleep(0.1)
+        raise WorldError(f"Bộ mô phỏng cơ quan không sẵn sàng sau {timeout:g} giây; xem {self.state_dir / 'agencies'}")
+
+    def _spawn(self, index: int, organs: list[str]) -> subprocess.Popen[bytes]:
+        assert self.simulation is not None
+        directory = self.host_dir(index)
+        directory.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            (directory / BACKCHANNEL_FILE).unlink()
+        args = [
+            sys.executable,
+            "-m",
+            "simulators.agency",
+            "--endpoints",
+            str(self.simulation.endpoints_path),
+            "--state-dir",
+            str(directory),
+            "--mode",
+            self.mode,
+            "--backchannel-port",
+            "0",
+            "--poll",
+            str(self.timing.poll),
+            "--step",
+            str(self.timing.step),
+            "--register-delay",
+            str(self.timing.register_delay),
+        ]
+        for organ in organs:
+            args += ["--only", organ]
+        for organ, name in self.profiles.items():
+            if organ in organs:
+                args += ["--profile", f"{organ}={name}"]
+        log = (directory / "host.log").open("ab")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+    def hosted(self, index: int = 0) -> dict[str, Any]:
+        try:
+            data = json.loads((self.host_dir(index) / BACKCHANNEL_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if index >= len(self.hosts) or data.get("pid") != self.hosts[index].pid:
+            return {}
+        agencies: dict[str, Any] = data.get("agencies", {})
+        return agencies
+
+    def driver(self, organ_id: str) -> SimulatedDriver:
+        return SimulatedDriver.from_state(self.host_dir(self._host_of(organ_id)), organ_id)
+
+    def crash_and_restart(self, axis_code: str) -> None:
+        """kill -9 an axis, then start it again on the same database (AX-08)."""
+        assert self.simulation is not None
+        process = self.simulation.axes[axis_code]
+        process.kill()
+        process.restart()
+
+    def stop(self) -> None:
+        if self.world is not None:
+            self.world.close()
+            self.world = None
+        for host in self.hosts:
+            if host.poll() is None:
+                host.terminate()
+        for host in self.hosts:
+            try:
+                host.wait(10)
+            except subprocess.TimeoutExpired:
+                host.kill()
+                host.wait()
+        self.hosts = []
+        if self.simulation is not None:
+            self.simulation.stop()
+            self.simulation = None

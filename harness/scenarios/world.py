@@ -1,0 +1,199 @@
+"""The world scenarios run in: axes and agencies of a running simulation (its endpoints.json),
+the system under test, the probes the harness plays, the test PKI, deadlines and results.
+
+Probes are agencies marked `harness: probe` in the topology. Relative to the system under test
+(or to the home province of an axis run) they take roles: `local` and `local2` in the same
+province, `remote` in another province, `central` on the national axis.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.edxml import model as m
+from harness.edxml.factory import organization
+from harness.pki import DEFAULT_SEED, TestPki, load_or_build
+from harness.pki.builder import agency_entry
+from harness.scenarios.axis_watch import AxisWatch
+from harness.scenarios.kit import DocumentKit
+from harness.scenarios.probe import Probe
+from harness.scenarios.results import Recorder
+from harness.scenarios.timing import COMPRESSED, Deadlines
+from harness.signing.verify import TrustConfig
+from harness.transport.vxp import VxpClient
+
+ROLES_VI = {
+    "local": "đơn vị kiểm thử trong tỉnh",
+    "local2": "đơn vị kiểm thử thứ hai trong tỉnh",
+    "local3": "đơn vị kiểm thử thứ ba trong tỉnh",
+    "remote": "đơn vị kiểm thử tỉnh khác",
+    "central": "đơn vị kiểm thử trung ương",
+}
+ROLE_OF_PHRASE = {v: k for k, v in ROLES_VI.items()}
+
+
+class WorldError(RuntimeError):
+    def __init__(self, message_vi: str) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: str
+    name: str
+    axis: str
+    """Code of its home axis."""
+    endpoint: str
+    system_id: str
+    secret: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_probe(self) -> bool:
+        return self.extra.get("harness") == "probe"
+
+    @property
+    def profile(self) -> str:
+        return str(self.extra.get("profile", "conformant"))
+
+    def organization(self) -> m.Organization:
+        return organization(self.id, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    code: str
+    name: str
+    role: str
+    endpoint: str
+    control_url: str | None
+
+
+def pki_for(agencies: list[Agency], directory: Path | None = None, seed: str = DEFAULT_SEED) -> TestPki:
+    """The test PKI of a topology: the same entries the simulated agencies sign with."""
+    return load_or_build([agency_entry(a.id, a.name, a.extra) for a in agencies], seed=seed, directory=directory)
+
+
+class World:
+    def __init__(
+        self,
+        axes: list[Axis],
+        agencies: list[Agency],
+        *,
+        pki: TestPki,
+        deadlines: Deadlines = COMPRESSED,
+        recorder: Recorder | None = None,
+        evidence_dir: Path | None = None,
+        home_axis: str | None = None,
+    ) -> None:
+        self.axes = {a.code: a for a in axes}
+        self.agencies = {a.id: a for a in agencies}
+        self.pki = pki
+        self.trust = TrustConfig.from_pki(pki)
+        self.kit = DocumentKit(pki)
+        self.deadlines = deadlines
+        self.recorder = recorder or Recorder(None)
+        self.evidence_dir = evidence_dir
+        self.home_axis = home_axis or next((a.code for a in axes if a.role == "provincial"), axes[0].code)
+        self._probes: dict[str, Probe] = {}
+        """One Probe per agency whatever its role, so that one fetcher owns each mailbox."""
+        self._watches: dict[str, AxisWatch] = {}
+        self._lock = threading.Lock()
+        self.restart_axis: Callable[[str], None] | None = None
+        """Crash and restart an axis by code (kill -9, then start): set by whoever started the
+        simulation; None when the harness does not own the axis processes (AX-08 is then not run)."""
+
+    def override_endpoint(self, axis_code: str, endpoint: str) -> None:
+        """Point the harness at another URL for an axis (a real axis under test): every agency of
+        that axis uses it, and the simulator's control plane is no longer available there."""
+        old = self.axes[axis_code]
+        self.axes[axis_code] = Axis(old.code, old.name, old.role, endpoint, None)
+        with self._lock:
+            watch = self._watches.pop(axis_code, None)
+            if watch is not None:
+                watch.close()
+            for a in list(self.agencies.values()):
+                if a.axis == axis_code:
+                    self.agencies[a.id] = Agency(a.id, a.name, a.axis, endpoint, a.system_id, a.secret, a.extra)
+                    probe = self._probes.pop(a.id, None)
+                    if probe is not None:
+                        probe.close()
+
+    @classmethod
+    def from_endpoints(cls, source: Path | dict[str, Any], **kwargs: Any) -> World:
+        data: dict[str, Any]
+        if isinstance(source, Path):
+            try:
+                data = json.loads(source.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise WorldError(f"Không đọc được {source}: {exc}") from exc
+        else:
+            data = source
+        axes = [Axis(a["code"], a["name"], a["role"], a["endpoint"], a.get("control_url")) for a in data["axes"]]
+        agencies = [
+            Agency(
+                a["id"], a["name"], a["axis"], a["endpoint"], a["system_id"], a["secret"], dict(a.get("extra") or {})
+            )
+            for a in data["agencies"]
+        ]
+        pki_dir = kwargs.pop("pki_dir", None)
+        return cls(axes, agencies, pki=pki_for(agencies, pki_dir), **kwargs)
+
+    def close(self) -> None:
+        for probe in self._probes.values():
+            probe.close()
+        for watch in self._watches.values():
+            watch.close()
+
+    def agency(self, organ_id: str) -> Agency:
+        try:
+            return self.agencies[organ_id]
+        except KeyError:
+            raise WorldError(f"Cơ quan {organ_id} không có trong cấu hình mô phỏng.") from None
+
+    def axis_of(self, agency: Agency) -> Axis:
+        return self.axes[agency.axis]
+
+    def watch(self, axis_code: str) -> AxisWatch:
+        """The control plane of an axis; WorldError for an axis without one (a real axis)."""
+        with self._lock:
+            if axis_code not in self._watches:
+                url = self.axes[axis_code].control_url
+                if not url:
+                    raise WorldError(f"Trục {axis_code} không có giao diện điều khiển /_sim (trục thật).")
+                self._watches[axis_code] = AxisWatch(url)
+            return self._watches[axis_code]
+
+    def probe_ids(self, home_axis: str) -> dict[str, str]:
+        """Role -> probe agency id, relative to a home axis."""
+        probes = [a for a in self.agencies.values() if a.is_probe]
+        local = [a for a in probes if a.axis == home_axis]
+        national = {c for c, x in self.axes.items() if x.role == "national"}
+        remote = [a for a in probes if a.axis != home_axis and a.axis not in national]
+        central = [a for a in probes if a.axis in national]
+        roles: dict[str, str] = {}
+        pools = (("local", local[:1]), ("local2", local[1:2]), ("local3", local[2:3]), ("remote", remote[:1]))
+        for role, pool in (*pools, ("central", central)):
+            if pool:
+                roles[role] = pool[0].id
+        return roles
+
+    def probe(self, role: str, home_axis: str | None = None) -> Probe:
+        home = home_axis or self.home_axis
+        organ_id = self.probe_ids(home).get(role)
+        if organ_id is None:
+            raise WorldError(
+                f"Cấu hình mô phỏng không có {ROLES_VI.get(role, role)} (cơ quan đánh dấu `harness: probe`)."
+            )
+        with self._lock:
+            if organ_id not in self._probes:
+                agency = self.agencies[organ_id]
+                client = VxpClient(agency.endpoint, agency.system_id, agency.secret)
+                self._probes[organ_id] = Probe(agency.organization(), client, role=role)
+            return self._probes[organ_id]

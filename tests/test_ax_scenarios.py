@@ -1,0 +1,234 @@
+"""The AX-* run-test scenarios (features/ax) against the simulated provincial axis of the demo topology.
+
+Every scenario passes against a conformant axis; an axis made faulty through the simulator's
+control plane fails the scenario that owns the fault, with a message naming what went wrong; and
+the same scenarios pointed at the axis as "a real URL" (no control plane, no restart hook of
+its own) still pass, except AX-08, which is not run and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.scenarios.runner import Scenario, load_features, load_steps, run_scenario, select
+from harness.scenarios.steps import REGISTRY
+from harness.scenarios.timing import Deadlines
+from harness.scenarios.world import Agency, World, WorldError
+from harness.transport.vxp.wire import ascii_text
+from simulators.launcher import Simulation
+from tests.conftest import REPO
+
+DEMO = REPO / "fixtures" / "topologies" / "demo.yaml"
+FEATURES = REPO / "features"
+HOME = "000.00.99.H41"
+LOCAL2 = "000.00.97.H41"
+AX_IDS = [f"AX-{i:02d}" for i in range(1, 11)]
+
+DEADLINES = Deadlines(fetch=4.0, status=6.0, poll_gap=1.5, observe=2.0, flash=1.5, quiet=0.8, poll=0.05)
+"""Compressed further than COMPRESSED: the simulated axes deliver in-province at once and relay
+through the national axis every 0.5 s; `quiet` still spans a relay poll."""
+IN_PROVINCE_FETCH = 2.0
+"""How long the fault tests wait for an in-province delivery that a fault has lost."""
+
+load_steps(FEATURES)
+SCENARIOS = load_features([FEATURES / "ax"])
+
+
+def scenario_key(s: Scenario) -> str:
+    """`AX-01:Thao_tac_sendEdoc_chi_phuc_vu...`: the scenario, readable in any terminal."""
+    return f"{s.scenario_id}:" + re.sub(r"[^\w()-]+", "_", ascii_text(s.name))[:60].strip("_")
+
+
+def run(world: World, scenarios: list[Scenario]) -> list[ScenarioResult]:
+    return [run_scenario(world, s, home_axis=HOME) for s in scenarios]
+
+
+def explain(r: ScenarioResult) -> str:
+    steps = "\n".join(f"  {s.keyword} {s.text}: {s.outcome} {s.message_vi}" for s in r.steps)
+    return f"{r.scenario_id} {r.name}: {r.outcome} {r.message_vi}\n{steps}\n{r.evidence[-1:] if r.evidence else ''}"
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulation]:
+    with Simulation.start(DEMO, tmp_path_factory.mktemp("ax-sim"), ready_timeout=30) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def endpoints(sim: Simulation, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """endpoints.json with only the probe agencies: an axis run plays nobody else, and the test PKI
+    of four agencies is built in a third of the time of the whole topology's."""
+    data: dict[str, Any] = json.loads(sim.endpoints_path.read_text(encoding="utf-8"))
+    data["agencies"] = [a for a in data["agencies"] if (a.get("extra") or {}).get("harness") == "probe"]
+    return data
+
+
+@pytest.fixture(scope="module")
+def pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ax-pki")
+
+
+def crash_and_restart(sim: Simulation) -> Any:
+    def restart(code: str) -> None:
+        process = sim.axes[code]
+        process.kill()
+        process.restart()
+
+    return restart
+
+
+@pytest.fixture(scope="module")
+def world(sim: Simulation, endpoints: dict[str, Any], pki_dir: Path) -> Iterator[World]:
+    w = World.from_endpoints(endpoints, deadlines=DEADLINES, pki_dir=pki_dir)
+    w.restart_axis = crash_and_restart(sim)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def faults(world: World) -> Iterator[Any]:
+    """The provincial axis' control plane; every fault is removed after the test. Meanwhile a
+    lost in-province delivery is given up on sooner."""
+    watch = world.watch(HOME)
+    world.deadlines = replace(DEADLINES, fetch=IN_PROVINCE_FETCH)
+    try:
+        yield watch
+    finally:
+        world.deadlines = DEADLINES
+        watch.remove_fault()
+
+
+def test_features_cover_every_ax_item_with_unambiguous_steps() -> None:
+    assert sorted({s.scenario_id for s in SCENARIOS}) == AX_IDS
+    assert all(s.mandatory for s in SCENARIOS), "every AX run-test is mandatory for axis operators"
+    assert len({scenario_key(s) for s in SCENARIOS}) == len(SCENARIOS), "scenario names are unique"
+    for s in SCENARIOS:
+        for kind, text in s.steps:
+            matches = [d.pattern for d in REGISTRY if d.kind == kind and d.parser.parse(text) is not None]
+            assert len(matches) == 1, (s.name, kind, text, matches)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=scenario_key)
+def test_scenario_passes_against_the_simulated_axis(world: World, scenario: Scenario) -> None:
+    (result,) = run(world, [scenario])
+    assert result.outcome is Outcome.PASSED, explain(result)
+    assert result.scenario_id == scenario.scenario_id and result.agency == HOME
+
+
+def test_ax02_addresses_a_third_in_province_probe_when_there_is_one(sim: Simulation, world: World) -> None:
+    third = Agency(
+        "000.00.96.H41",
+        "Đơn vị kiểm thử số 3 (lienthong)",
+        HOME,
+        sim.axes[HOME].endpoint,
+        "000.00.96.H41",
+        "demo-secret-probe-h41-3",
+        {"harness": "probe"},
+    )
+    control = sim.axes[HOME].control_url
+    http = httpx.Client(trust_env=False, timeout=15.0)
+    registered = http.post(f"{control}/systems", json={"system_id": third.system_id, "secret": third.secret})
+    assert registered.status_code == 201, registered.text
+    wider = World(
+        list(world.axes.values()),
+        [*world.agencies.values(), third],
+        pki=world.pki,
+        deadlines=replace(DEADLINES, fetch=IN_PROVINCE_FETCH),
+    )
+    wider.kit = world.kit  # one numbering of documents: a second kit could reuse DocumentIds (409)
+    try:
+        assert wider.probe_ids(HOME)["local3"] == third.id
+        (result,) = run(wider, select(SCENARIOS, ids=["AX-02"]))
+        assert result.outcome is Outcome.PASSED, explain(result)
+        assert [x.from_organ for x in wider.probe("local3", HOME).mail] == ["000.00.98.H41"]
+        # Its mail is lost on the axis: AX-02 names the third probe, and only it.
+        wider.watch(HOME).add_fault(kind="drop", agency=third.id)
+        (result,) = run(wider, select(SCENARIOS, ids=["AX-02"]))
+        assert result.outcome is Outcome.FAILED, explain(result)
+        assert f"thứ ba trong tỉnh {third.id} không nhận được" in result.message_vi
+        assert LOCAL2 not in result.message_vi.split(":", 1)[1]
+    finally:
+        wider.watch(HOME).remove_fault()
+        wider.close()
+        http.delete(f"{control}/systems/{third.system_id}")
+        http.close()
+
+
+def test_a_dropped_delivery_fails_ax02_naming_it(world: World, faults: Any) -> None:
+    faults.add_fault(kind="drop", agency=LOCAL2)
+    (result,) = run(world, select(SCENARIOS, ids=["AX-02"]))
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert result.scenario_id == "AX-02"
+    assert result.message_vi.startswith("[AX-02] Trục không chuyển văn bản tới nơi nhận"), result.message_vi
+    assert f"{LOCAL2} không nhận được văn bản 000.00.98.H41," in result.message_vi, result.message_vi
+    assert [i.rule for i in result.issues] == ["AX-02"]
+
+
+def test_a_duplicated_delivery_fails_ax02_and_ax07(world: World, faults: Any) -> None:
+    faults.add_fault(kind="duplicate", agency=LOCAL2)
+    chosen = select(SCENARIOS, ids=["AX-02", "AX-07"])
+    results = run(world, chosen)
+    assert [r.scenario_id for r in results] == ["AX-02", "AX-07", "AX-07"]
+    for r in results:
+        assert r.outcome is Outcome.FAILED, explain(r)
+        assert r.message_vi.startswith(f"[{r.scenario_id}] Mỗi nơi nhận phải nhận văn bản đúng một lần")
+        assert f"{LOCAL2} nhận văn bản" in r.message_vi and " 2 lần " in r.message_vi, r.message_vi
+
+
+def test_an_axis_that_is_down_fails_the_scenarios(world: World, faults: Any) -> None:
+    faults.add_fault(kind="down", duration_s=60)
+    chosen = [
+        next(s for s in SCENARIOS if s.scenario_id == "AX-01" and "sendEdoc" in s.name),
+        *select(SCENARIOS, ids=["AX-02", "AX-03", "AX-09"]),
+        next(s for s in SCENARIOS if s.scenario_id == "AX-10"),
+    ]
+    results = run(world, chosen)
+    for r in results:
+        assert r.outcome is Outcome.FAILED, explain(r)
+        assert r.message_vi.startswith(f"[{r.scenario_id}]")
+        assert "503" in r.message_vi, r.message_vi
+    faults.remove_fault()
+    world.deadlines = DEADLINES
+    # Gone the fault, the same scenarios pass again: nothing was left behind.
+    for r in run(world, chosen):
+        assert r.outcome is Outcome.PASSED, explain(r)
+
+
+def test_a_real_axis_url_runs_everything_but_ax08(
+    sim: Simulation, endpoints: dict[str, Any], pki_dir: Path, world: World
+) -> None:
+    """As with `--axis-url`: the harness reaches the axis only through the VXP protocol."""
+    real = World.from_endpoints(endpoints, deadlines=DEADLINES, pki_dir=pki_dir)
+    real.restart_axis = crash_and_restart(sim)
+    real.kit = world.kit  # one numbering of documents: a second kit could reuse DocumentIds (409)
+    real.override_endpoint(HOME, sim.axes[HOME].endpoint)
+    try:
+        with pytest.raises(WorldError):
+            real.watch(HOME)
+        results = run(real, SCENARIOS)
+    finally:
+        real.close()
+    for r in results:
+        if r.scenario_id == "AX-08":
+            assert r.outcome is Outcome.NOT_RUN, explain(r)
+            assert r.message_vi.startswith(f"Trục {HOME} là trục thật"), r.message_vi
+            assert "thực hiện thủ công" in r.message_vi
+        else:
+            assert r.outcome is Outcome.PASSED, explain(r)
+    # Without a restart hook at all, AX-08 says so too.
+    bare = World.from_endpoints(endpoints, deadlines=DEADLINES, pki_dir=pki_dir)
+    try:
+        (result,) = run(bare, select(SCENARIOS, ids=["AX-08"]))
+    finally:
+        bare.close()
+    assert result.outcome is Outcome.NOT_RUN
+    assert "không thể tắt đột ngột và khởi động lại" in result.message_vi
