@@ -66,7 +66,7 @@ def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _child_env() -> dict[str, str]:
+def child_env() -> dict[str, str]:
     """The parent's environment, with this checkout importable even when it is not installed."""
     env = dict(os.environ)
     root = str(Path(simulators.__file__).resolve().parent.parent)
@@ -141,7 +141,7 @@ class AxisProcess:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=_child_env(),
+                env=child_env(),
                 start_new_session=True,
             )
         if self.on_spawn is not None:
@@ -571,6 +571,7 @@ __all__ = [
     "Simulation",
     "SimulationError",
     "TopologyError",
+    "child_env",
     "is_axis_process",
     "read_state",
     "running_pids",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,39 @@ def pdfsig(db: Path, pdf: bytes, directory: Path) -> str:
     path = directory / "doc.pdf"
     path.write_bytes(pdf)
     return subprocess.run(["pdfsig", "-nssdir", f"sql:{db}", str(path)], capture_output=True, text=True).stdout
+
+
+@dataclass(frozen=True)
+class DemoTrial:
+    """`lienthong demo` as a user runs it, once per test session: its store, reports and output."""
+
+    work: Path
+    out: Path
+    stdout: str
+    returncode: int
+
+    @property
+    def db(self) -> Path:
+        return self.work / "trial.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def demo_trial(tmp_path_factory: pytest.TempPathFactory) -> DemoTrial:
+    """The whole demo trial (every agency, every scenario): the mutation matrix and the report
+    tests read it, so the most expensive run of the suite happens once."""
+    reuse = os.environ.get("LIENTHONG_TEST_DEMO")
+    if reuse:  # a developer re-checking the tests against an earlier `lienthong demo --work W --out O` in W/..
+        root = Path(reuse)
+        log = root / "demo.log"
+        return DemoTrial(root / "work", root / "out", log.read_text(encoding="utf-8") if log.exists() else "", 0)
+    root = tmp_path_factory.mktemp("demo")
+    work, out = root / "work", root / "out"
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lienthong"), "demo", "--work", str(work), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    return DemoTrial(work, out, done.stdout + done.stderr, done.returncode)

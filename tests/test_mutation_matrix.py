@@ -1,28 +1,38 @@
 """The mutation matrix: every run-test scenario against one simulated vendor per behaviour profile.
 
-The conformant profile must pass every scenario; each faulty profile must fail exactly the
-scenarios fixtures/mutation_matrix.yaml says (its fault is caught, and nothing else is blamed
-on it). All vendors run at once in one world, sharing the harness' probes, as a real trial does.
+The demo province has one agency per profile, so the demo trial (`lienthong demo`, run once per
+session by the `demo_trial` fixture) is the matrix: the conformant agencies must pass every
+scenario; each faulty one must fail exactly the scenarios fixtures/mutation_matrix.yaml says (its
+fault is caught, and nothing else is blamed on it). All vendors run at once, sharing the
+harness' probes, as a real trial does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from harness.scenarios.results import Outcome, Recorder, ScenarioResult
-from harness.scenarios.runner import Job, load_features, load_steps, run_jobs
-from harness.scenarios.simulated_world import SimulatedWorld
-from harness.scenarios.world import World
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.scenarios.runner import load_features
+from harness.trial.store import CampaignStore
 from simulators.agency.profiles import PROFILES
-from tests.conftest import REPO
+from simulators.topology import load_topology
+from tests.conftest import REPO, DemoTrial
 
-TOPOLOGY = REPO / "fixtures" / "topologies" / "profiles.yaml"
+TOPOLOGY = REPO / "fixtures" / "topologies" / "demo.yaml"
 MATRIX = REPO / "fixtures" / "mutation_matrix.yaml"
+
+
+def profiles_by_agency() -> dict[str, str]:
+    topology = load_topology(TOPOLOGY)
+    return {
+        a.id: str(a.extra.get("profile", "conformant"))
+        for axis in topology.provinces
+        for a in axis.agencies
+        if a.extra.get("harness") != "probe"
+    }
 
 
 def expected_failures(matrix: dict[str, Any], profile: str, names_by_id: dict[str, set[str]]) -> set[tuple[str, str]]:
@@ -35,81 +45,67 @@ def expected_failures(matrix: dict[str, Any], profile: str, names_by_id: dict[st
 
 
 @pytest.fixture(scope="module")
-def matrix_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, list[ScenarioResult]]]:
-    tmp = tmp_path_factory.mktemp("matrix")
-    world_def = yaml.safe_load(TOPOLOGY.read_text(encoding="utf-8"))
-    suts = [a["id"] for a in world_def["provinces"][0]["agencies"] if "profile" in a]
-    load_steps(REPO / "features")
-    scenarios = load_features([REPO / "features" / "rt"])
-    recorder = Recorder(tmp / "results.jsonl")
-    with SimulatedWorld(
-        TOPOLOGY, tmp / "world", suts=suts, recorder=recorder, evidence_dir=tmp / "evidence", hosts=3
-    ) as sim:
-        world = sim.world
-        assert world is not None
-        jobs = []
-        for lane, organ in enumerate(suts):
-            # Each vendor starts at a different scenario, so the expensive ones do not all run at once.
-            shift = lane * len(scenarios) // len(suts)
-            for scenario in scenarios[shift:] + scenarios[:shift]:
-                jobs.append(Job(scenario, sut=world.agency(organ), driver=sim.driver(organ)))
-        results = run_jobs(world, jobs, workers=len(suts))
-        yield world, results
+def matrix_results(demo_trial: DemoTrial) -> dict[str, list[ScenarioResult]]:
+    assert demo_trial.db.exists(), demo_trial.stdout[-3000:]
+    store = CampaignStore.open(str(demo_trial.db))
+    try:
+        by_agency: dict[str, list[ScenarioResult]] = {}
+        for r in store.results(1):
+            by_agency.setdefault(r.agency, []).append(r)
+        return by_agency
+    finally:
+        store.close()
 
 
 def test_matrix_covers_every_profile() -> None:
     matrix = yaml.safe_load(MATRIX.read_text(encoding="utf-8"))
     assert set(matrix["profiles"]) == set(PROFILES)
-    world_def = yaml.safe_load(TOPOLOGY.read_text(encoding="utf-8"))
-    profiles = [a["profile"] for a in world_def["provinces"][0]["agencies"] if "profile" in a]
-    assert sorted(profiles) == sorted(PROFILES)
+    assert set(profiles_by_agency().values()) == set(PROFILES)
     for name, entry in matrix["profiles"].items():
         assert entry.get("breaks"), name
         assert (name == "conformant") != bool(entry.get("fails")), f"{name}: a faulty profile must fail something"
 
 
-def test_each_profile_fails_exactly_its_scenarios(matrix_run: tuple[World, list[ScenarioResult]]) -> None:
-    world, results = matrix_run
+def test_the_demo_trial_ran_every_scenario_for_every_roster_agency(
+    demo_trial: DemoTrial, matrix_results: dict[str, list[ScenarioResult]]
+) -> None:
+    assert demo_trial.returncode == 0, demo_trial.stdout[-3000:]
+    scenarios = {(s.scenario_id, s.name) for s in load_features([REPO / "features" / "rt"])}
+    assert set(profiles_by_agency().values()) <= {profiles_by_agency()[a] for a in matrix_results}
+    for organ, results in matrix_results.items():
+        assert {(r.scenario_id, r.name) for r in results} == scenarios, organ
+        assert len(results) == len(scenarios), f"{organ}: a scenario ran twice in an uninterrupted trial"
+
+
+def test_each_profile_fails_exactly_its_scenarios(matrix_results: dict[str, list[ScenarioResult]]) -> None:
     matrix = yaml.safe_load(MATRIX.read_text(encoding="utf-8"))
+    profiles = profiles_by_agency()
     names_by_id: dict[str, set[str]] = {}
-    for r in results:
-        names_by_id.setdefault(r.scenario_id, set()).add(r.name)
-    errors = [r for r in results if r.outcome in (Outcome.ERROR, Outcome.NOT_RUN)]
+    for s in load_features([REPO / "features" / "rt"]):
+        names_by_id.setdefault(s.scenario_id, set()).add(s.name)
+    everything = [r for results in matrix_results.values() for r in results]
+    errors = [r for r in everything if r.outcome in (Outcome.ERROR, Outcome.NOT_RUN)]
     assert not errors, [(r.agency, r.scenario_id, r.name, r.message_vi) for r in errors]
     problems = []
-    for organ, agency in world.agencies.items():
-        if agency.is_probe:
-            continue
-        mine = [r for r in results if r.agency == organ]
+    for organ, mine in sorted(matrix_results.items()):
+        profile = profiles[organ]
         failed = {(r.scenario_id, r.name) for r in mine if r.outcome is Outcome.FAILED}
-        expected = expected_failures(matrix, agency.profile, names_by_id)
+        expected = expected_failures(matrix, profile, names_by_id)
         if failed != expected:
             detail = {
                 (r.scenario_id, r.name): r.message_vi for r in mine if (r.scenario_id, r.name) in failed ^ expected
             }
             problems.append(
-                f"{agency.profile}: unexpected failures {sorted(failed - expected)}, "
+                f"{organ} ({profile}): unexpected failures {sorted(failed - expected)}, "
                 f"missed {sorted(expected - failed)}; messages {detail}"
             )
     assert not problems, "\n".join(problems)
 
 
-def test_failures_name_the_rule_and_say_why(matrix_run: tuple[World, list[ScenarioResult]]) -> None:
-    _, results = matrix_run
-    for r in results:
-        if r.outcome is Outcome.FAILED:
-            assert r.message_vi.startswith("["), (r.scenario_id, r.message_vi)
-            assert r.issues, (r.scenario_id, r.name)
-            assert any(c in r.message_vi for c in "ăâđêôơưáàảãạ"), r.message_vi
-
-
-def test_results_file_holds_every_run(matrix_run: tuple[World, list[ScenarioResult]], tmp_path: Path) -> None:
-    world, results = matrix_run
-    assert world.recorder.path is not None
-    from harness.scenarios.results import read_results
-
-    stored = read_results(world.recorder.path)
-    assert len(stored) == len(results)
-    assert {(r.agency, r.scenario_id, r.name, r.outcome) for r in stored} == {
-        (r.agency, r.scenario_id, r.name, r.outcome) for r in results
-    }
+def test_failures_name_the_rule_and_say_why(matrix_results: dict[str, list[ScenarioResult]]) -> None:
+    for results in matrix_results.values():
+        for r in results:
+            if r.outcome is Outcome.FAILED:
+                assert r.message_vi.startswith("["), (r.scenario_id, r.message_vi)
+                assert r.issues, (r.scenario_id, r.name)
+                assert any(c in r.message_vi for c in "ăâđêôơưáàảãạ"), r.message_vi

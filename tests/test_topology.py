@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from simulators.axis.config import Durability, Role, Strictness
+from simulators.agency.profiles import PROFILES
 from simulators.topology import (
     Topology,
     TopologyError,
@@ -53,13 +54,14 @@ def test_demo_has_the_promised_agencies() -> None:
     topo = load_topology(DEMO)
     assert [a.id for a in topo.national.agencies] == ["000.00.00.G22", "000.00.00.G14", "000.00.98.G14"]
     h41, h56 = topo.provinces
-    assert (h41.level1, len(h41.agencies)) == ("H41", 8)
+    assert (h41.level1, len(h41.agencies)) == ("H41", 22)
     assert (h56.level1, len(h56.agencies)) == ("H56", 4)
     vendors = [a for a in h41.agencies if a.extra.get("harness") != "probe"]
     assert {a.parent for a in vendors[1:]} == {"000.00.00.H41"}
     assert "UBND thành phố Vinh" in {a.name for a in h41.agencies}
     # simulated vendors of mixed quality, and the harness' own test accounts
-    assert {str(a.extra.get("profile", "conformant")) for a in vendors} >= {"conformant", "no-status-01", "never-signs"}
+    # one vendor per behaviour profile: the demo trial is also the mutation matrix
+    assert {str(a.extra.get("profile", "conformant")) for a in vendors} == set(PROFILES)
     probes = [a.id for _, a in topo.agencies() if a.extra.get("harness") == "probe"]
     assert probes == ["000.00.98.G14", "000.00.98.H41", "000.00.97.H41", "000.00.98.H56"]
 

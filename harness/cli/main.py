@@ -7,10 +7,13 @@ import logging
 import click
 
 from harness import __version__
+from harness.cli.load_cmd import load_command
 from harness.cli.make_doc_cmd import make_doc_command
 from harness.cli.pki_cmd import pki_group
 from harness.cli.sign_cmd import sign_command
 from harness.cli.sim_cmd import sim_group
+from harness.cli.trial_cmd import trial_group
+from harness.cli.trial_run_cmd import demo_command, run_command
 from harness.cli.validate_cmd import validate_command
 
 
@@ -25,6 +28,10 @@ cli.add_command(sim_group)
 cli.add_command(pki_group)
 cli.add_command(sign_command)
 cli.add_command(make_doc_command)
+cli.add_command(load_command)
+cli.add_command(trial_group)
+cli.add_command(demo_command)
+trial_group.add_command(run_command)
 
 
 def main() -> None:

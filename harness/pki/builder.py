@@ -63,9 +63,14 @@ def _serial(seed: str, label: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}/serial/{label}".encode()).digest()[:16], "big") >> 1
 
 
+def _cut(value: str, limit: int = 64) -> str:
+    """At most `limit` UTF-8 bytes (the bound most attribute types have), cut between characters."""
+    return value.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
 def _name(*parts: tuple[ObjectIdentifier, str]) -> x509.Name:
-    """An X.509 name; values are cut to the 64 characters most attribute types allow."""
-    return x509.Name([x509.NameAttribute(oid, value[:64]) for oid, value in parts])
+    """An X.509 name; long Vietnamese names are cut to what the attribute types allow."""
+    return x509.Name([x509.NameAttribute(oid, _cut(value)) for oid, value in parts])
 
 
 class _Issuer:

@@ -23,7 +23,7 @@ from harness.pki.builder import AgencyEntry, build_pki
 from harness.pki.model import Credential, Defect, Role, TestPki
 
 MANIFEST = "pki.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DEFAULT_SEED = "lienthong-demo"
 
 

@@ -18,7 +18,6 @@ import binascii
 import copy
 import json
 import math
-import os
 import re
 import secrets
 import threading
@@ -27,7 +26,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,7 +36,7 @@ from harness.edxml import model as m
 from harness.edxml.factory import status_for
 from harness.edxml.formats import parse_timestamp
 from harness.ids import IdShape, InvalidIdentifier, parse_agency_id
-from harness.paths import REPO_ROOT
+from harness.paths import thresholds_path
 from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
 from harness.scenarios.probe import Mail, Probe, documents_from, read_mail, statuses_for
 from harness.scenarios.world import ROLE_OF_PHRASE, ROLES_VI, Agency, WorldError
@@ -46,8 +44,6 @@ from harness.transport.vxp import MessageType, Operation, PreparedRequest, Reply
 
 AX01, AX02, AX03, AX04, AX05, AX06, AX07, AX08, AX09, AX10 = (f"AX-{i:02d}" for i in range(1, 11))
 
-THRESHOLDS_ENV = "LIENTHONG_THRESHOLDS"
-"""Path of the thresholds YAML (default: load/thresholds.yaml of the checkout)."""
 MB = 1024 * 1024
 SERVER_ERRORS = ("500", "503")
 """Error codes that say the axis broke, not that it refused the request."""
@@ -56,10 +52,6 @@ LOCAL_ERROR = "100"
 
 
 # Configuration ---------------------------------------------------------------------------------
-
-
-def thresholds_path() -> Path:
-    return Path(os.environ.get(THRESHOLDS_ENV) or REPO_ROOT / "load" / "thresholds.yaml")
 
 
 def thresholds_section(name: str) -> dict[str, Any]:

@@ -23,10 +23,11 @@ def journal_time(entry: dict[str, Any]) -> float:
 
 
 class AxisWatch:
-    def __init__(self, control_url: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, control_url: str, *, timeout: float = 30.0, token: str = "") -> None:
         self.control_url = control_url.rstrip("/").removesuffix("/_sim")
         """The axis' root URL: endpoints.json's `control_url` ends in /_sim, the paths below add it."""
-        self.http = httpx.Client(base_url=self.control_url, timeout=timeout)
+        headers = {"X-Sim-Token": token} if token else None
+        self.http = httpx.Client(base_url=self.control_url, timeout=timeout, headers=headers)
 
     def close(self) -> None:
         self.http.close()
@@ -45,9 +46,20 @@ class AxisWatch:
         return data
 
     def journal(
-        self, *, system_id: str | None = None, operation: str | None = None, after: int = 0
+        self,
+        *,
+        system_id: str | None = None,
+        operation: str | None = None,
+        after: int = 0,
+        tail: int | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
+        """Journal rows after id `after`, oldest first (at most `limit`); `tail=N`: only the newest N rows."""
         params: dict[str, Any] = {"after": after}
+        if limit is not None:
+            params["limit"] = limit
+        if tail is not None:
+            params.update(tail=1, limit=tail)
         if system_id:
             params["system"] = system_id
         if operation:

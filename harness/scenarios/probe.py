@@ -99,13 +99,13 @@ class Probe:
         with self._lock:
             return [x for x in self.mail if predicate(x)]
 
-    def look(self, predicate: Callable[[Mail], bool], *, poll: float = 0.1) -> list[Mail]:
+    def look(self, predicate: Callable[[Mail], bool], *, poll: float = 0.25) -> list[Mail]:
         """Collect (unless someone just did) and return what matches now."""
         self.collect(max_age=poll)
         return self.find(predicate)
 
     def wait(
-        self, predicate: Callable[[Mail], bool], timeout: float, *, count: int = 1, poll: float = 0.1
+        self, predicate: Callable[[Mail], bool], timeout: float, *, count: int = 1, poll: float = 0.25
     ) -> list[Mail]:
         """Collect until `count` matching mails are here or `timeout` passes; returns what matched."""
         deadline = time.monotonic() + timeout

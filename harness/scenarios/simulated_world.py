@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from harness.drivers.simulated import BACKCHANNEL_FILE, SimulatedDriver
 from harness.scenarios.results import Recorder
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.scenarios.world import World, WorldError
-from simulators.launcher import Simulation
+from simulators.launcher import Simulation, stop_from_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,23 @@ class SimulatedWorld:
         process = self.simulation.axes[axis_code]
         process.kill()
         process.restart()
+
+    @staticmethod
+    def clean_leftovers(state_dir: Path) -> list[int]:
+        """Stop what a killed earlier session left running in `state_dir` (axes, agency hosts).
+
+        A trial killed with SIGKILL cannot stop its children; the next session in the same folder
+        does it. Only processes whose command line names our modules and this folder are signalled.
+        """
+        stopped = stop_from_state(state_dir.absolute() / "axes")
+        for path in sorted((state_dir.absolute() / "agencies").rglob(BACKCHANNEL_FILE)):
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                pid = int(json.loads(path.read_text(encoding="utf-8"))["pid"])
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                if "simulators.agency" in cmdline and str(path.parent) in cmdline:
+                    os.kill(pid, signal.SIGKILL)
+                    stopped.append(pid)
+        return stopped
 
     def stop(self) -> None:
         if self.world is not None:

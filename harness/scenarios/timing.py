@@ -30,7 +30,7 @@ class Deadlines:
         return replace(self, **values)
 
 
-COMPRESSED = Deadlines(fetch=6.0, status=5.0, poll_gap=1.5, observe=4.0, flash=2.0, quiet=2.0)
+COMPRESSED = Deadlines(fetch=6.0, status=5.0, poll_gap=1.5, observe=4.0, flash=2.0, quiet=2.0, poll=0.25)
 """Seconds: simulated agencies poll every 0.25 s and the clerk registers one document per 0.2 s."""
 
 REAL = Deadlines(fetch=4 * 3600, status=8 * 3600, poll_gap=3 * 3600, observe=8 * 3600, flash=1800, quiet=600, poll=5)

@@ -26,6 +26,7 @@ from harness.scenarios.results import Recorder
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.signing.verify import TrustConfig
 from harness.transport.vxp import VxpClient
+from simulators.topology import Topology
 
 ROLES_VI = {
     "local": "đơn vị kiểm thử trong tỉnh",
@@ -77,6 +78,12 @@ class Axis:
 
 def pki_for(agencies: list[Agency], directory: Path | None = None, seed: str = DEFAULT_SEED) -> TestPki:
     """The test PKI of a topology: the same entries the simulated agencies sign with."""
+    return load_or_build([agency_entry(a.id, a.name, a.extra) for a in agencies], seed=seed, directory=directory)
+
+
+def pki_for_topology(topology: Topology, directory: Path | None = None, seed: str = DEFAULT_SEED) -> TestPki:
+    """The same PKI as `pki_for` of the topology's running world, without starting it."""
+    agencies = [a for axis in (topology.national, *topology.provinces) for a in axis.agencies]
     return load_or_build([agency_entry(a.id, a.name, a.extra) for a in agencies], seed=seed, directory=directory)
 
 

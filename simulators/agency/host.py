@@ -158,7 +158,14 @@ async def serve(
     `state_dir`, write backchannel.json once the backchannel listens (and remove it at the end)."""
     app = create_app({a.organ_id: a for a in agencies}, token=token)
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level, access_log=False, lifespan="off", timeout_graceful_shutdown=3
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=3,
+        timeout_keep_alive=75,  # outlives the harness' keep-alive (httpx 5 s): no reset on reuse
     )
     sock = listen(host, port)
     server = _Server(config)

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> None:
         loop="uvloop",
         timeout_graceful_shutdown=5,
         limit_concurrency=1000,
+        # Longer than any client's keep-alive (httpx: 5 s), so a client never reuses a connection
+        # the server is closing at that moment (a "connection reset" under load).
+        timeout_keep_alive=75,
     )
 
 

@@ -1,0 +1,273 @@
+"""`lienthong trial run` and `lienthong demo`: run a trial round with live progress, then print the
+statements and where the reports are."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harness.edxml.formats import ICT
+from harness.paths import REPO_ROOT
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.scenarios.timing import PRESETS
+from harness.trial.campaign import TrialError, TrialPlan, TrialRun, run_trial
+from harness.trial.issuer import IssuerError
+from harness.trial.store import StoreError
+
+DEMO_TOPOLOGY = REPO_ROOT / "fixtures" / "topologies" / "demo.yaml"
+DEMO_ROSTER = REPO_ROOT / "fixtures" / "rosters" / "demo.csv"
+DEMO_LETTER = "Công văn số 451/STTTT-CNTT của Sở Thông tin và Truyền thông tỉnh Nghệ An"
+
+
+class _Terminated(Exception):
+    """SIGTERM: stop like Ctrl+C, so simulators are shut down and recorded runs stay recorded."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+def _deadline(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=ICT)
+        except ValueError:
+            continue
+    raise click.BadParameter(f"không hiểu thời hạn {text!r} (ví dụ 2026-12-15 17:00 hoặc 15/12/2026 17:00)")
+
+
+def execute(plan: TrialPlan, console: Console) -> TrialRun:
+    """Run the plan with a progress bar; exits 2 on a set-up error, 130 when interrupted."""
+    counts = {"passed": 0, "failed": 0}
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[green]{task.fields[passed]} đạt[/] [red]{task.fields[failed]} không đạt[/]"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    task = progress.add_task("Chạy thử", total=None, passed=0, failed=0)
+
+    def listen(kind: str, data: Any) -> None:
+        if kind == "plan":
+            pending = sum(data.values())
+            done = sum(1 for n in data.values() if n == 0)
+            console.print(
+                f"{len(data)} cơ quan, {pending} kịch bản cần chạy"
+                + (f" ({done} cơ quan đã chạy xong trước đó)" if done else "")
+            )
+            progress.update(task, total=pending)
+        elif kind == "phase":
+            progress.update(task, description=str(data))
+        elif kind == "result":
+            result: ScenarioResult = data
+            counts["passed" if result.outcome is Outcome.PASSED else "failed"] += 1
+            progress.update(task, advance=1, passed=counts["passed"], failed=counts["failed"])
+
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        with progress:
+            return run_trial(plan, listen)
+    except (TrialError, StoreError, IssuerError) as exc:
+        console.print(f"[red]Lỗi:[/] {exc.message_vi}")
+        sys.exit(2)
+    except (KeyboardInterrupt, _Terminated):
+        console.print("[yellow]Đã dừng. Các kịch bản đã chạy xong được giữ lại; chạy lại lệnh để tiếp tục.[/]")
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def print_outcome(run: TrialRun, plan: TrialPlan, console: Console) -> None:
+    for error in run.roster_errors:
+        console.print(f"[yellow]Danh sách cơ quan:[/] {error}")
+    summary = run.summary
+    table = Table(title=f"Kết quả chạy thử — {summary.round.name}")
+    table.add_column("Mã định danh")
+    table.add_column("Cơ quan")
+    table.add_column("Kết luận")
+    table.add_column("Không đạt")
+    table.add_column("Chưa thực hiện")
+    for s in summary.statements:
+        failed = [i.test.test_id for i in s.items if i.outcome.value == "failed"]
+        not_run = [i.test.test_id for i in s.items if i.outcome.value == "not-run"]
+        verdict = f"[green]{s.complete_vi}[/]" if s.complete else f"[red]{s.complete_vi}[/]"
+        table.add_row(s.agency.organ_id, s.agency.name, verdict, ", ".join(failed) or "—", f"{len(not_run)} mục")
+    console.print(table)
+    complete = sum(1 for s in summary.statements if s.complete)
+    console.print(
+        f"Hoàn thành {complete}/{len(summary.statements)} cơ quan; đã chạy {run.ran} kịch bản, "
+        f"bỏ qua {run.skipped} kịch bản đã có kết quả."
+    )
+    for error in run.report_errors:
+        console.print(f"[red]Báo cáo lỗi:[/] {error}")
+    if run.files:
+        console.print(f"Báo cáo ({len(run.files)} tệp) đã ghi vào: [bold]{plan.out_dir}[/]")
+
+
+def _plan_options(f: Any) -> Any:
+    options = [
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Thư mục báo cáo (mặc định reports/out).",
+        ),
+        click.option(
+            "--time",
+            "time_preset",
+            type=click.Choice(sorted(PRESETS)),
+            default="compressed",
+            show_default=True,
+            help="Thời hạn: rút gọn (giây) hoặc thật (giờ làm việc).",
+        ),
+        click.option("--time-scale", type=float, default=1.0, show_default=True, help="Nhân mọi thời hạn (máy chậm)."),
+        click.option("--scenario", "scenarios", multiple=True, help="Chỉ chạy mục này (RT-05); lặp lại được."),
+        click.option("--agency", "agencies", multiple=True, help="Chỉ chạy cơ quan này; lặp lại được."),
+        click.option(
+            "--hosts", type=int, default=3, show_default=True, help="Số tiến trình chạy các hệ thống mô phỏng."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.command("run")
+@click.option(
+    "--topology",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Tệp cấu hình mô phỏng (trục và cơ quan).",
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Danh sách cơ quan tham gia (CSV hoặc XLSX); nhập vào kho trước khi chạy.",
+)
+@click.option(
+    "--db",
+    default=str(REPO_ROOT / ".lienthong" / "trial" / "trial.sqlite3"),
+    show_default=True,
+    help="Kho kết quả: đường dẫn tệp SQLite hoặc URL (postgresql://...).",
+)
+@click.option("--round", "round_number", type=int, default=1, show_default=True, help="Đợt chạy thử.")
+@click.option("--round-name", default=None, help="Tên đợt (mặc định 'Đợt N').")
+@click.option("--deadline", default=None, help="Thời hạn của đợt, ví dụ '2026-12-15 17:00'.")
+@click.option("--letter", default=None, help="Văn bản mà phụ lục kèm theo (số, ký hiệu, cơ quan).")
+@click.option("--issuer", default=None, help="Mã định danh Sở TT&TT ký phụ lục (mặc định tìm trong cấu hình).")
+@click.option(
+    "--work",
+    "work_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Thư mục làm việc (mô phỏng, minh chứng); mặc định cạnh kho kết quả.",
+)
+@_plan_options
+def run_command(
+    topology: Path,
+    roster: Path | None,
+    db: str,
+    round_number: int,
+    round_name: str | None,
+    deadline: str | None,
+    letter: str | None,
+    issuer: str | None,
+    work_dir: Path | None,
+    out_dir: Path | None,
+    time_preset: str,
+    time_scale: float,
+    scenarios: tuple[str, ...],
+    agencies: tuple[str, ...],
+    hosts: int,
+) -> None:
+    """Chạy mọi kịch bản cho mọi cơ quan trong danh sách (song song), ghi kết quả và báo cáo.
+
+    Chạy lại cùng lệnh sau khi bị ngắt: các kịch bản đã có kết quả được bỏ qua.
+    """
+    console = Console()
+    default_work = Path(db).parent if "://" not in db else REPO_ROOT / ".lienthong" / "trial"
+    plan = TrialPlan(
+        topology=topology,
+        db=db,
+        round_number=round_number,
+        roster=roster,
+        out_dir=out_dir or REPO_ROOT / "reports" / "out",
+        work_dir=work_dir or default_work,
+        scenario_ids=scenarios,
+        agencies=agencies,
+        issuer=issuer,
+        round_name=round_name,
+        deadline=_deadline(deadline),
+        letter=letter,
+        deadlines=PRESETS[time_preset].scaled(time_scale),
+        hosts=hosts,
+    )
+    run = execute(plan, console)
+    print_outcome(run, plan, console)
+
+
+@click.command("demo")
+@click.option(
+    "--work",
+    "work_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Thư mục làm việc (mặc định .lienthong/demo).",
+)
+@click.option("--resume", is_flag=True, help="Tiếp tục lần chạy demo trước thay vì chạy lại từ đầu.")
+@_plan_options
+def demo_command(
+    work_dir: Path | None,
+    resume: bool,
+    out_dir: Path | None,
+    time_preset: str,
+    time_scale: float,
+    scenarios: tuple[str, ...],
+    agencies: tuple[str, ...],
+    hosts: int,
+) -> None:
+    """Chạy thử trên tỉnh mô phỏng mặc định: khởi động trục và các hệ thống mô phỏng, chạy mọi
+    kịch bản cho mọi cơ quan, ghi phụ lục và báo cáo vào reports/out/."""
+    console = Console()
+    work = work_dir or REPO_ROOT / ".lienthong" / "demo"
+    if not resume:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    today = datetime.now(ICT).replace(hour=17, minute=0, second=0, microsecond=0)
+    plan = TrialPlan(
+        topology=DEMO_TOPOLOGY,
+        db=str(work / "trial.sqlite3"),
+        round_number=1,
+        roster=DEMO_ROSTER,
+        out_dir=out_dir or REPO_ROOT / "reports" / "out",
+        work_dir=work,
+        scenario_ids=scenarios,
+        agencies=agencies,
+        round_name="Đợt 1",
+        deadline=today + timedelta(days=7),
+        letter=DEMO_LETTER,
+        deadlines=PRESETS[time_preset].scaled(time_scale),
+        hosts=hosts,
+    )
+    if not resume and (plan.out_dir / "manifest.json").exists():
+        shutil.rmtree(plan.out_dir, ignore_errors=True)  # only a folder our reports wrote
+    console.print(f"[bold]Demo chạy thử liên thông[/]: {DEMO_TOPOLOGY.relative_to(REPO_ROOT)}")
+    run = execute(plan, console)
+    print_outcome(run, plan, console)

@@ -1,0 +1,208 @@
+"""The Decree 30/2020/NĐ-CP frame in Word: A4 with the decree's margins, Times New Roman, the
+two-column header (issuing body | national motto and date line), grid tables and the signature
+block with the verification code. The appendix and the summary fill it in (docx_appendix.py)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from docx import Document as new_docx
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from harness.reports.text import MOTTO, SLOGAN
+from harness.reports.view import Frame
+
+FONT = "Times New Roman"
+BODY_PT = 13
+TITLE_PT = 14
+TABLE_PT = 11
+# Decree 30, Appendix I: A4; top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 20, 20, 30, 15
+TEXT_WIDTH_MM = 210 - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+HEADER_LEFT_MM = 62
+HEADER_RIGHT_MM = TEXT_WIDTH_MM - HEADER_LEFT_MM
+
+
+def new_document(title: str, author: str) -> Document:
+    """An empty A4 document with the decree's margins and Times New Roman 13 pt as the default."""
+    doc = new_docx()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
+    normal = doc.styles["Normal"]
+    font = normal.font
+    font.name = FONT
+    font.size = Pt(BODY_PT)
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:  # pragma: no cover - python-docx adds it when the name is set
+        rfonts = OxmlElement("w:rFonts")
+        rpr.append(rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), FONT)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(0)
+    doc.core_properties.title = title
+    doc.core_properties.author = author
+    doc.core_properties.language = "vi-VN"
+    return doc
+
+
+def para(
+    where: Document | _Cell,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = BODY_PT,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    space_before: float = 0,
+    space_after: float = 0,
+    first: bool = False,
+) -> Paragraph:
+    """One paragraph of one run; `first` reuses the empty paragraph a new table cell starts with."""
+    p = where.paragraphs[0] if first and isinstance(where, _Cell) else where.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_before = Pt(space_before)
+    p.paragraph_format.space_after = Pt(space_after)
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic = bold or None, italic or None
+        run.font.size = Pt(size)
+    return p
+
+
+def rule(where: Document | _Cell, width_mm: float, column_mm: float, *, space_before: float = 1) -> Paragraph:
+    """A short centred horizontal line (under the issuing body and the motto): an empty paragraph
+    indented from both sides with a bottom border, which Word draws only between the indents."""
+    p = para(where, space_before=space_before)
+    indent = max((column_mm - width_mm) / 2, 0)
+    p.paragraph_format.left_indent = Mm(indent)
+    p.paragraph_format.right_indent = Mm(indent)
+    p.paragraph_format.line_spacing = Pt(2)
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    ppr.append(border)
+    return p
+
+
+def _no_borders(table: Table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    table._tbl.tblPr.append(borders)
+
+
+def _widths(table: Table, widths_mm: Sequence[float]) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def layout_table(doc: Document, rows: int, widths_mm: Sequence[float]) -> Table:
+    """A borderless table: the header and the signature block are laid out in columns."""
+    table: Table = doc.add_table(rows=rows, cols=len(widths_mm))
+    _no_borders(table)
+    _widths(table, widths_mm)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    return table
+
+
+def header_block(doc: Document, frame: Frame) -> None:
+    """Issuing body on the left (governing body, then the body in bold capitals and a short rule);
+    motto, slogan with its rule and the italic place/date line on the right."""
+    table = layout_table(doc, 1, [HEADER_LEFT_MM, HEADER_RIGHT_MM])
+    left, right = table.rows[0].cells
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    para(left, frame.parent_name.upper(), size=12, align=centre, first=True)
+    para(left, frame.issuer_name.upper(), bold=True, size=12, align=centre)
+    rule(left, 22, HEADER_LEFT_MM)
+    para(right, MOTTO, bold=True, size=12, align=centre, first=True)
+    para(right, SLOGAN, bold=True, size=13, align=centre)
+    rule(right, 62, HEADER_RIGHT_MM)
+    para(right, frame.date_line, italic=True, size=BODY_PT, align=centre, space_before=8)
+
+
+def title_block(doc: Document, lines: Sequence[tuple[str, bool, bool]]) -> None:
+    """Centred title lines: (text, bold, italic), 14 pt."""
+    for n, (text, bold, italic) in enumerate(lines):
+        para(
+            doc,
+            text,
+            bold=bold,
+            italic=italic,
+            size=TITLE_PT,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            space_before=14 if n == 0 else 0,
+        )
+    para(doc, space_after=4)
+
+
+def _repeat_header(table: Table) -> None:
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def grid_table(
+    doc: Document,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths_mm: Sequence[float],
+    *,
+    size: float = TABLE_PT,
+    centred: Sequence[int] = (),
+    bold_rows: Sequence[int] = (),
+) -> Table:
+    """A bordered table with a bold header row repeated on every page; `centred` column indexes."""
+    table: Table = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, widths_mm)
+    _repeat_header(table)
+    for j, text in enumerate(headers):
+        para(table.rows[0].cells[j], text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
+    for i, values in enumerate(rows, start=1):
+        for j, text in enumerate(values):
+            align = WD_ALIGN_PARAGRAPH.CENTER if j in centred else WD_ALIGN_PARAGRAPH.LEFT
+            para(table.rows[i].cells[j], text, size=size, align=align, first=True, bold=(i - 1) in bold_rows)
+    return table
+
+
+def signature_block(doc: Document, frame: Frame, code: str, qr: bytes) -> None:
+    """Verification code and QR on the left; position and signer on the right (Decree 30 closing)."""
+    para(doc, space_after=6)
+    table = layout_table(doc, 1, [75, TEXT_WIDTH_MM - 75])
+    left, right = table.rows[0].cells
+    p = para(left, first=True)
+    p.add_run().add_picture(io.BytesIO(qr), width=Mm(26))
+    para(left, f"Mã xác thực: {code}", bold=True, size=10)
+    para(left, "Mã được tính lại từ kết quả đã ghi nhận để đối chiếu bản này.", italic=True, size=9)
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    para(right, (frame.position or "Thủ trưởng cơ quan").upper(), bold=True, size=BODY_PT, align=centre, first=True)
+    para(right, space_before=72)  # room for the signature
+    para(right, frame.signer_name, bold=True, size=BODY_PT, align=centre)
+
+
+def to_bytes(doc: Document) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,215 @@
+"""The Decree 30/2020/NĐ-CP frame in PDF, reusing the layout pieces of harness.pdf.document (fonts,
+margins, header columns, rules, styles) so reports look like the documents the harness generates."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from harness.pdf.document import (
+    BOLD,
+    HEADER_LEFT,
+    HEADER_RIGHT,
+    ITALIC,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    REGULAR,
+    TEXT_WIDTH,
+    _break_issuer,
+    _max_line_width,
+    _Rule,
+    _styles,
+    register_fonts,
+)
+from harness.reports.text import MOTTO, SLOGAN
+from harness.reports.verification import qr_widget
+from harness.reports.view import Frame as ReportFrame
+
+CELL_PT = 10
+_BASE_TABLE_STYLE = [
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cell default would add a Helvetica resource
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+_LAYOUT_STYLE = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
+
+
+def style(
+    name: str, font: str = REGULAR, size: float = 13, *, align: int = TA_LEFT, leading: float = 0
+) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading or size * 1.25, alignment=align)
+
+
+def text(value: str, st: ParagraphStyle | str) -> Paragraph:
+    """A paragraph of plain text (escaped; newlines kept)."""
+    return Paragraph(escape(value).replace("\n", "<br/>"), _styles()[st] if isinstance(st, str) else st)
+
+
+def labelled(label: str, value: str, size: float = 13) -> Paragraph:
+    """ "Tên cơ quan: <b>...</b>", the agency block's lines."""
+    return Paragraph(f"{escape(label)}: <b>{escape(value)}</b>", style("labelled", size=size, leading=size * 1.35))
+
+
+def header(frame: ReportFrame) -> list[Flowable]:
+    """Issuing body | motto, slogan and the italic place/date line, as on the generated documents."""
+    left: list[Flowable] = []
+    if frame.parent_name:
+        left.append(text(_break_issuer(frame.parent_name).upper(), "parent"))
+    issuer = text(_break_issuer(frame.issuer_name).upper(), "issuer")
+    left.append(issuer)
+    left.append(_Rule(min(_max_line_width(issuer, HEADER_LEFT), HEADER_LEFT) * 0.45))
+    slogan_width = pdfmetrics.stringWidth(SLOGAN, BOLD, _styles()["slogan"].fontSize)
+    right: list[Flowable] = [text(MOTTO, "motto"), text(SLOGAN, "slogan"), _Rule(slogan_width)]
+    table = Table(
+        [[left, right], ["", [text(frame.date_line, "date")]]],
+        colWidths=[HEADER_LEFT, HEADER_RIGHT],
+        style=TableStyle([*_LAYOUT_STYLE, ("BOTTOMPADDING", (0, 0), (-1, 0), 4 * mm)]),
+    )
+    return [table]
+
+
+def titles(frame: ReportFrame, title: str) -> list[Flowable]:
+    """ "PHỤ LỤC", the title, "(Kèm theo <letter>)"."""
+    out: list[Flowable] = [Spacer(1, 7 * mm), text("PHỤ LỤC", "title"), text(title, "title")]
+    if frame.letter:
+        out.append(text(f"(Kèm theo {frame.letter})", "note"))
+    out.append(_Rule(40 * mm, space_before=6))
+    out.append(Spacer(1, 5 * mm))
+    return out
+
+
+def section(title: str) -> Paragraph:
+    return Paragraph(escape(title), style("section", BOLD, 13, leading=17))
+
+
+def grid(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    size: float = CELL_PT,
+    centred: Sequence[int] = (),
+    bold_rows: Sequence[int] = (),
+    fills: Sequence[tuple[int, int, str]] = (),
+) -> Table:
+    """A bordered table, header bold and repeated on each page; `fills` are (row, col, colour)."""
+    head = style("th", BOLD, size, align=TA_CENTER)
+    body_left, body_centre = style("td", REGULAR, size), style("tdc", REGULAR, size, align=TA_CENTER)
+    bold_left, bold_centre = style("tb", BOLD, size), style("tbc", BOLD, size, align=TA_CENTER)
+    data: list[list[Flowable]] = [[text(h, head) for h in headers]]
+    for i, row in enumerate(rows):
+        bold = i in bold_rows
+        data.append(
+            [
+                text(v, (bold_centre if bold else body_centre) if j in centred else (bold_left if bold else body_left))
+                for j, v in enumerate(row)
+            ]
+        )
+    commands: list[tuple[object, ...]] = [*_BASE_TABLE_STYLE, ("BACKGROUND", (0, 0), (-1, 0), "#e8e8e8")]
+    commands += [("BACKGROUND", (c, r + 1), (c, r + 1), colour) for r, c, colour in fills]
+    return Table(data, colWidths=list(widths), repeatRows=1, style=TableStyle(commands), hAlign="CENTER")
+
+
+def qr_drawing(payload: str, size: float = 30 * mm) -> Drawing:
+    widget = qr_widget(payload)
+    widget.barWidth = widget.barHeight = size
+    drawing = Drawing(size, size)
+    drawing.add(widget)
+    return drawing
+
+
+def closing(frame: ReportFrame, code: str, payload: str) -> Flowable:
+    """Verification code and QR on the left; position, room for the signature and the signer on
+    the right (where "Nơi nhận" and the signature go on a Decree 30 document)."""
+    small = style("code", BOLD, 10, align=TA_CENTER)
+    note = style("code-note", ITALIC, 9, align=TA_CENTER)
+    left: list[Flowable] = [
+        qr_drawing(payload),
+        Paragraph(f"Mã xác thực: {escape(code)}", small),
+        Paragraph("Mã được tính lại từ kết quả đã ghi nhận để đối chiếu bản này.", note),
+    ]
+    right: list[Flowable] = [
+        text((frame.position or "Thủ trưởng cơ quan").upper(), "signer"),
+        Spacer(1, 26 * mm),
+        text(frame.signer_name, "signer"),
+    ]
+    table = Table([[left, right]], colWidths=[70 * mm, TEXT_WIDTH - 70 * mm], style=TableStyle(_LAYOUT_STYLE))
+    return KeepTogether([Spacer(1, 6 * mm), table])
+
+
+def build(story: list[Flowable], *, title: str, author: str, subject: str) -> bytes:
+    """Lay the story out on A4 with the decree's margins; page numbers from page 2, top centre."""
+    register_fonts()
+    buf = io.BytesIO()
+
+    def on_page(canv: Canvas, doc: BaseDocTemplate) -> None:
+        page = canv.getPageNumber()
+        if page >= 2:
+            canv.setFont(REGULAR, 13)
+            canv.drawCentredString(MARGIN_LEFT + TEXT_WIDTH / 2, PAGE_HEIGHT - MARGIN_TOP / 2 - 4, str(page))
+
+    doc = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=A4[0] - MARGIN_LEFT - TEXT_WIDTH,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="lienthong reports",
+        producer="lienthong",
+        invariant=1,
+        initialFontName=REGULAR,
+        initialFontSize=13,
+        lang="vi-VN",
+    )
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        TEXT_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="text",
+    )
+    doc.addPageTemplates([PageTemplate(id="a4", frames=[frame], onPage=on_page)])
+    doc.build(story)
+    return buf.getvalue()

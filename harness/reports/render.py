@@ -1,0 +1,288 @@
+"""Render every report of a round into one stable folder layout and say what was written:
+
+    <out>/<organ_id>/phu-luc-<organ_id>.docx|.pdf    appendix (PDF signed by the ICT department)
+    <out>/<organ_id>/junit-<organ_id>.xml            JUnit for CI
+    <out>/<organ_id>/minh-chung/<RT>-<scenario>-lan-<n>.zip   one bundle per failed scenario
+    <out>/tong-hop.docx|.pdf, ket-qua.xlsx, bao-cao.html      across agencies
+    <out>/manifest.json                               files, verification codes, errors
+
+Bad input never stops the whole render: an agency that cannot be rendered is reported (in
+Vietnamese) in the manifest and left out of the summary; every other output is still written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.pki import TestPki
+from harness.reports.bundle import bundle_name, write_bundle
+from harness.reports.docx_appendix import appendix_docx, summary_docx
+from harness.reports.errors import ReportError
+from harness.reports.html import report_html
+from harness.reports.junit import junit_xml
+from harness.reports.pdf_appendix import appendix_pdf, summary_pdf
+from harness.reports.pdf_sign import sign_report, stamp_reference
+from harness.reports.text import clean, safe_name
+from harness.reports.verification import summary_code
+from harness.reports.view import AgencyView, agency_view, frame_of, report_time, summary_view
+from harness.reports.xlsx import workbook_xlsx
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.trial.statement import AgencyStatement, TrialSummary
+
+log = logging.getLogger(__name__)
+
+JournalFor = Callable[[ScenarioResult], list[dict[str, Any]]]
+MANIFEST = "manifest.json"
+EVIDENCE_DIR = "minh-chung"
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    kind: str
+    """appendix-docx, appendix-pdf, junit, bundle, summary-docx, summary-pdf, xlsx, html."""
+    path: str
+    """Relative to the output folder, with forward slashes."""
+    organ_id: str | None
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestError:
+    output: str
+    organ_id: str | None
+    message_vi: str
+
+
+@dataclass(slots=True)
+class Manifest:
+    out_dir: Path
+    round: str
+    generated_at: str
+    files: list[ManifestEntry] = field(default_factory=list)
+    errors: list[ManifestError] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)
+    """Verification code per organ id, and the summary's under "tong-hop"."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def paths(self, kind: str, organ_id: str | None = None) -> list[Path]:
+        return [
+            self.out_dir / f.path for f in self.files if f.kind == kind and (organ_id is None or f.organ_id == organ_id)
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "generated_at": self.generated_at,
+            "ok": self.ok,
+            "files": [dataclasses.asdict(f) for f in self.files],
+            "errors": [dataclasses.asdict(e) for e in self.errors],
+            "codes": self.codes,
+        }
+
+
+_LABELS = {
+    "appendix-docx": "phụ lục DOCX",
+    "appendix-pdf": "phụ lục PDF ký số",
+    "junit": "tệp JUnit XML",
+    "bundle": "hồ sơ minh chứng",
+    "agency": "phụ lục",
+    "summary-docx": "bảng tổng hợp DOCX",
+    "summary-pdf": "bảng tổng hợp PDF ký số",
+    "xlsx": "sổ tính XLSX",
+    "html": "báo cáo HTML",
+}
+
+
+class _Writer:
+    """Writes files atomically and records them, or records why one could not be made."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.manifest = manifest
+
+    def write(self, kind: str, relative: str, data: bytes, organ_id: str | None = None) -> Path:
+        path = self.manifest.out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.record(kind, path, organ_id)
+        return path
+
+    def record(self, kind: str, path: Path, organ_id: str | None) -> None:
+        data = path.read_bytes()
+        relative = path.relative_to(self.manifest.out_dir).as_posix()
+        digest = hashlib.sha256(data).hexdigest()
+        self.manifest.files.append(ManifestEntry(kind, relative, organ_id, digest, len(data)))
+
+    def fail(self, kind: str, organ_id: str | None, exc: BaseException) -> None:
+        detail = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+        who = f" cho cơ quan {organ_id}" if organ_id else ""
+        message = clean(f"Không tạo được {_LABELS.get(kind, kind)}{who}: {detail}")
+        log.warning("%s", message, exc_info=exc)
+        self.manifest.errors.append(ManifestError(kind, organ_id, message))
+
+
+def _failed(statement: AgencyStatement) -> list[ScenarioResult]:
+    return [r for item in statement.items for r in item.scenarios if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
+
+
+def _bundles(
+    w: _Writer,
+    statement: AgencyStatement,
+    folder: str,
+    journal_for: JournalFor | None,
+    evidence_root: Path | None,
+) -> dict[str, list[str]]:
+    """One ZIP per failed scenario; returns run-test ID -> bundle paths relative to the agency folder."""
+    out: dict[str, list[str]] = {}
+    used: set[str] = set()
+    organ_id = statement.agency.organ_id
+    for result in _failed(statement):
+        try:
+            name = bundle_name(result)
+            stem, n = name.removesuffix(".zip"), 1
+            while name in used:
+                n += 1
+                name = f"{stem}-{n}.zip"
+            used.add(name)
+            journal = journal_for(result) if journal_for is not None else []
+            bundle = write_bundle(
+                result,
+                w.manifest.out_dir / folder / EVIDENCE_DIR,
+                journal=journal,
+                evidence_root=evidence_root,
+                name=name,
+            )
+            w.record("bundle", bundle.path, organ_id)
+            out.setdefault(result.scenario_id, []).append(f"{EVIDENCE_DIR}/{name}")
+        except Exception as exc:
+            w.fail("bundle", organ_id, exc)
+    return out
+
+
+def _agency(
+    w: _Writer,
+    statement: AgencyStatement,
+    summary: TrialSummary,
+    *,
+    pki: TestPki,
+    journal_for: JournalFor | None,
+    evidence_root: Path | None,
+) -> AgencyView:
+    """Everything of one agency; raises only when its appendix cannot be worked out at all."""
+    organ_id = statement.agency.organ_id
+    folder = safe_name(organ_id)
+    as_of = report_time(summary)
+    bundles = _bundles(w, statement, folder, journal_for, evidence_root)
+    view = agency_view(statement, as_of=as_of, bundles=bundles)
+    frame = frame_of(summary.issuer, statement.round, as_of.date())
+    w.manifest.codes[organ_id] = view.code
+    try:
+        w.write("appendix-docx", f"{folder}/phu-luc-{folder}.docx", appendix_docx(view, frame), organ_id)
+    except Exception as exc:
+        w.fail("appendix-docx", organ_id, exc)
+    try:
+        pdf = appendix_pdf(view, frame)
+        signed = sign_report(pdf, pki, summary.issuer.organ_id, reference=stamp_reference(frame.letter, view.code))
+        w.write("appendix-pdf", f"{folder}/phu-luc-{folder}.pdf", signed, organ_id)
+    except Exception as exc:
+        w.fail("appendix-pdf", organ_id, exc)
+    try:
+        w.write("junit", f"{folder}/junit-{folder}.xml", junit_xml(statement, timestamp=as_of), organ_id)
+    except Exception as exc:
+        w.fail("junit", organ_id, exc)
+    return view
+
+
+def _summary(
+    w: _Writer,
+    summary: TrialSummary,
+    rendered: list[tuple[AgencyStatement, AgencyView]],
+    runs: Sequence[ScenarioResult],
+    skipped: list[str],
+    pki: TestPki,
+) -> None:
+    kept = dataclasses.replace(summary, statements=[s for s, _ in rendered])
+    try:
+        code = summary_code(kept)
+        w.manifest.codes["tong-hop"] = code
+        view = summary_view(kept, [v for _, v in rendered], code=code, runs=runs, skipped=skipped)
+    except Exception as exc:
+        for kind in ("summary-docx", "summary-pdf", "xlsx", "html"):
+            w.fail(kind, None, exc)
+        return
+    outputs: list[tuple[str, str, Callable[[], bytes]]] = [
+        ("summary-docx", "tong-hop.docx", lambda: summary_docx(view)),
+        (
+            "summary-pdf",
+            "tong-hop.pdf",
+            lambda: sign_report(
+                summary_pdf(view), pki, summary.issuer.organ_id, reference=stamp_reference(view.frame.letter, code)
+            ),
+        ),
+        ("xlsx", "ket-qua.xlsx", lambda: workbook_xlsx(view)),
+        ("html", "bao-cao.html", lambda: report_html(view).encode("utf-8")),
+    ]
+    for kind, name, make in outputs:
+        try:
+            w.write(kind, name, make())
+        except Exception as exc:
+            w.fail(kind, None, exc)
+
+
+def render_all(
+    summary: TrialSummary,
+    out_dir: Path,
+    *,
+    pki: TestPki,
+    journal_for: JournalFor | None = None,
+    runs: Iterable[ScenarioResult] | None = None,
+    evidence_root: Path | None = None,
+) -> Manifest:
+    """Write every report of the round under `out_dir` and return (and save) the manifest.
+
+    `runs` are all scenario runs of the round (every attempt) for the "Lần chạy" views; without
+    them the latest attempts the statements hold are listed. `journal_for` gives the axis journal
+    extract of a failed scenario for its evidence bundle. PDFs are signed with the agency
+    certificate of `summary.issuer.organ_id` in `pki`.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(out_dir, clean(summary.round.name), report_time(summary).isoformat(timespec="seconds"))
+    w = _Writer(manifest)
+    rendered: list[tuple[AgencyStatement, AgencyView]] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for statement in summary.statements:
+        organ_id = str(getattr(getattr(statement, "agency", None), "organ_id", "?"))
+        folder = safe_name(organ_id)
+        if folder in seen:
+            w.fail("agency", organ_id, ReportError("mã định danh trùng với một cơ quan khác trong danh sách."))
+            skipped.append(f"Cơ quan {organ_id} trùng mã định danh: chỉ lấy bản kết quả đầu tiên.")
+            continue
+        seen.add(folder)
+        try:
+            view = _agency(w, statement, summary, pki=pki, journal_for=journal_for, evidence_root=evidence_root)
+        except Exception as exc:
+            w.fail("agency", organ_id, exc)
+            skipped.append(f"Không lập được phụ lục của cơ quan {organ_id}: dữ liệu kết quả không hợp lệ.")
+            continue
+        rendered.append((statement, view))
+    all_runs = list(runs) if runs is not None else [r for s, _ in rendered for item in s.items for r in item.scenarios]
+    _summary(w, summary, rendered, all_runs, skipped, pki)
+    data = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    tmp = out_dir / (MANIFEST + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, out_dir / MANIFEST)
+    return manifest

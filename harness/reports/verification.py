@@ -1,0 +1,127 @@
+"""Verification codes: a short code printed (and QR-encoded) on each appendix that a verifier can
+recompute from the statement, so a printed or forwarded copy can be matched to the recorded result.
+
+The code is a SHA-256 over a canonical JSON of what the appendix asserts (agency, round, each item's
+outcome and time, the bottom line); wording, reasons and file paths are left out, so re-rendering
+the same result gives the same code and any changed outcome or time gives another.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+
+from PIL import Image, ImageDraw
+from reportlab.graphics.barcode.qr import QrCodeWidget
+
+from harness.reports.text import ict
+from harness.trial.statement import AgencyStatement, TrialRound, TrialSummary
+
+CODE_VERSION = 1
+CODE_PREFIX = "LT"
+_GROUP = 4
+_CODE_BYTES = 10  # 80 bits: 16 base32 characters
+
+
+def _instant(dt: datetime | None) -> str | None:
+    return ict(dt).astimezone(UTC).isoformat(timespec="seconds") if dt is not None else None
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _round(r: TrialRound) -> dict[str, Any]:
+    return {"number": r.number, "name": _nfc(r.name), "deadline": _instant(r.deadline), "letter": _nfc(r.letter)}
+
+
+def _statement(s: AgencyStatement) -> dict[str, Any]:
+    return {
+        "organ_id": s.agency.organ_id,
+        "name": _nfc(s.agency.name),
+        "items": [
+            {"id": i.test.test_id, "mandatory": i.test.mandatory, "outcome": str(i.outcome), "at": _instant(i.ran_at)}
+            for i in s.items
+        ],
+        "complete": s.complete,
+        "completed_at": _instant(s.completed_at),
+    }
+
+
+def canonical_content(statement: AgencyStatement) -> bytes:
+    """The bytes the code is computed over (stable key order, UTC seconds, NFC text)."""
+    data = {"v": CODE_VERSION, "kind": "phu-luc", "round": _round(statement.round), **_statement(statement)}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def summary_content(summary: TrialSummary) -> bytes:
+    """The summary's canonical bytes: every statement plus the exchange figures it prints."""
+    data = {
+        "v": CODE_VERSION,
+        "kind": "tong-hop",
+        "round": _round(summary.round),
+        "issuer": summary.issuer.organ_id,
+        "statements": [_statement(s) for s in summary.statements],
+        "exchange": sorted([a, b, n] for (a, b), n in summary.exchange.items()),
+        "stats": sorted([s.organ_id, s.sent, s.received, s.paper] for s in summary.stats.values()),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def code_of(content: bytes) -> str:
+    """ "LT-7K3F-9QX2-ABCD-EF12": 80 bits of SHA-256 in base32, grouped for reading aloud."""
+    digest = hashlib.sha256(content).digest()[:_CODE_BYTES]
+    text = base64.b32encode(digest).decode("ascii").rstrip("=")
+    groups = [text[i : i + _GROUP] for i in range(0, len(text), _GROUP)]
+    return "-".join([CODE_PREFIX, *groups])
+
+
+def verification_code(statement: AgencyStatement) -> str:
+    return code_of(canonical_content(statement))
+
+
+def summary_code(summary: TrialSummary) -> str:
+    return code_of(summary_content(summary))
+
+
+def _normalise(code: str) -> str:
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def verify_code(statement: AgencyStatement, code: str) -> bool:
+    """Whether `code` (as typed: any case, with or without dashes) matches the statement."""
+    return _normalise(code) == _normalise(verification_code(statement))
+
+
+def qr_payload(statement: AgencyStatement) -> str:
+    """What the appendix's QR code holds: the agency, the round and the code."""
+    return f"{statement.agency.organ_id}|{statement.round.number}|{verification_code(statement)}"
+
+
+def qr_widget(payload: str) -> QrCodeWidget:
+    """reportlab's QR encoder, error correction M (survives a worn printout)."""
+    return QrCodeWidget(payload, barLevel="M", barBorder=4)
+
+
+def qr_png(payload: str, module_px: int = 8) -> bytes:
+    """The same QR code as a PNG (for DOCX), drawn from reportlab's module matrix with Pillow."""
+    widget = qr_widget(payload)
+    widget.qr.make()
+    count = int(widget.qr.getModuleCount())
+    border = 4
+    size = (count + 2 * border) * module_px
+    image = Image.new("1", (size, size), 1)
+    draw = ImageDraw.Draw(image)
+    for r in range(count):
+        for c in range(count):
+            if widget.qr.isDark(r, c):
+                x0, y0 = (c + border) * module_px, (r + border) * module_px
+                draw.rectangle((x0, y0, x0 + module_px - 1, y0 + module_px - 1), fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

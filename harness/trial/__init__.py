@@ -1,0 +1,1 @@
+"""Trial campaign: roster, rounds, runs, attestations and the per-agency statements."""

@@ -1,0 +1,288 @@
+"""Run a trial round: every run-test scenario for every agency of the roster (agencies in
+parallel), recorded in the campaign store as it goes, then the reports.
+
+A round is resumable: scenarios whose run is already recorded are skipped, so a trial killed half
+way continues where it stopped and ends with the same statements as an uninterrupted one. The
+simulated world (axes and agencies) is started fresh for each session; what crosses sessions is
+the store, the evidence files and each session's exchange counts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from harness.paths import REPO_ROOT
+from harness.scenarios.axis_watch import ControlPlaneError, journal_time
+from harness.scenarios.results import Outcome, Recorder, ScenarioResult
+from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
+from harness.scenarios.simulated_world import SimulatedWorld
+from harness.scenarios.timing import COMPRESSED, Deadlines
+from harness.scenarios.world import World, WorldError, pki_for_topology
+from harness.trial.expected import expected_scenarios
+from harness.trial.issuer import find_issuer
+from harness.trial.roster import read_roster
+from harness.trial.statement import TrialRound, TrialSummary
+from harness.trial.store import CampaignStore
+from simulators.topology import load_topology
+
+FEATURES = REPO_ROOT / "features"
+JOURNAL_TAIL = 2000
+"""Newest journal rows of a system read for a failed scenario's evidence."""
+
+
+class TrialError(RuntimeError):
+    def __init__(self, message_vi: str) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+
+
+@dataclass
+class TrialPlan:
+    topology: Path
+    db: str
+    """Campaign store: a path (SQLite file) or a SQLAlchemy URL."""
+    round_number: int = 1
+    roster: Path | None = None
+    """Imported into the store first (good rows kept, bad rows reported)."""
+    out_dir: Path = REPO_ROOT / "reports" / "out"
+    work_dir: Path = REPO_ROOT / ".lienthong" / "trial"
+    """Simulated world of the current session, evidence and exchange counts."""
+    scenario_ids: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    """Only these roster agencies (default: the whole roster)."""
+    issuer: str | None = None
+    round_name: str | None = None
+    deadline: datetime | None = None
+    letter: str | None = None
+    deadlines: Deadlines = COMPRESSED
+    hosts: int = 3
+    reports: bool = True
+
+
+@dataclass
+class TrialRun:
+    summary: TrialSummary
+    ran: int
+    skipped: int
+    roster_errors: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    report_errors: list[str] = field(default_factory=list)
+
+
+Listener = Callable[[str, Any], None]
+"""Progress events: ("plan", {organ: pending}), ("result", ScenarioResult), ("phase", text_vi)."""
+
+
+def db_url(db: str) -> str:
+    return db if "://" in db else f"sqlite:///{Path(db).absolute()}"
+
+
+def _ordered(scenarios: list[Scenario], lane: int, lanes: int) -> list[Scenario]:
+    """Each agency starts at a different scenario, so the expensive ones do not all run at once."""
+    shift = lane * len(scenarios) // max(lanes, 1)
+    return scenarios[shift:] + scenarios[:shift]
+
+
+class Campaign:
+    def __init__(self, plan: TrialPlan, listener: Listener | None = None) -> None:
+        self.plan = plan
+        self.listen = listener or (lambda kind, data: None)
+        self.store = CampaignStore.open(db_url(plan.db))
+        self.topology = load_topology(plan.topology)
+        self.roster_errors: list[str] = []
+        self.report_errors: list[str] = []
+
+    def close(self) -> None:
+        self.store.close()
+
+    # Set-up -----------------------------------------------------------------------------------
+
+    def prepare(self) -> tuple[TrialRound, list[str]]:
+        plan = self.plan
+        if plan.roster is not None:
+            entries, errors = read_roster(plan.roster)
+            self.roster_errors = [getattr(e, "message_vi", str(e)) for e in errors]
+            self.store.import_roster(entries)
+        roster = {e.organ_id: e for e in self.store.roster()}
+        if not roster:
+            raise TrialError("Danh sách cơ quan tham gia chạy thử đang trống: hãy nhập bằng --roster.")
+        wanted = list(plan.agencies) or list(roster)
+        unknown = [a for a in wanted if a not in roster]
+        if unknown:
+            raise TrialError(f"Không có trong danh sách tham gia: {', '.join(unknown)}.")
+        in_topology = {a.id: a for axis in (self.topology.national, *self.topology.provinces) for a in axis.agencies}
+        missing = [a for a in wanted if a not in in_topology]
+        if missing:
+            raise TrialError(f"Không có trong cấu hình mô phỏng {plan.topology}: {', '.join(missing)}.")
+        probes = [a for a in wanted if in_topology[a].extra.get("harness") == "probe"]
+        if probes:
+            raise TrialError(f"Đơn vị kiểm thử của bộ công cụ không thể là đối tượng chạy thử: {', '.join(probes)}.")
+        held = self.store.round(plan.round_number)
+        if held is None or plan.round_name or plan.deadline or plan.letter:
+            base = held or TrialRound(plan.round_number, f"Đợt {plan.round_number}")
+            self.store.add_round(
+                TrialRound(
+                    plan.round_number,
+                    plan.round_name or base.name,
+                    plan.deadline or base.deadline,
+                    plan.letter if plan.letter is not None else base.letter,
+                )
+            )
+        trial_round = self.store.round(plan.round_number)
+        assert trial_round is not None
+        return trial_round, wanted
+
+    def scenarios(self) -> list[Scenario]:
+        load_steps(FEATURES)
+        every = load_features([FEATURES / "rt"])
+        return select(every, ids=self.plan.scenario_ids) if self.plan.scenario_ids else every
+
+    # Running ----------------------------------------------------------------------------------
+
+    def run(self) -> TrialRun:
+        trial_round, agencies = self.prepare()
+        scenarios = self.scenarios()
+        pending: dict[str, list[Scenario]] = {}
+        skipped = 0
+        for organ in agencies:
+            done = self.store.done(trial_round.number, organ)
+            todo = [s for s in scenarios if (s.scenario_id, s.name) not in done]
+            skipped += len(scenarios) - len(todo)
+            if todo:
+                pending[organ] = todo
+        self.listen("plan", {organ: len(pending.get(organ, [])) for organ in agencies})
+        ran = self._session(trial_round, pending) if pending else 0
+        summary = self.summary(trial_round, agencies)
+        files: list[Path] = []
+        if self.plan.reports:
+            self.listen("phase", "Đang viết báo cáo")
+            files = self.write_reports(summary)
+        return TrialRun(summary, ran, skipped, self.roster_errors, files, self.report_errors)
+
+    def _session(self, trial_round: TrialRound, pending: dict[str, list[Scenario]]) -> int:
+        plan = self.plan
+        world_dir = plan.work_dir / "world"
+        SimulatedWorld.clean_leftovers(world_dir)
+        shutil.rmtree(world_dir, ignore_errors=True)
+        session = time.strftime("%Y%m%d-%H%M%S")
+        suts = list(pending)
+        self.listen("phase", f"Khởi động trục mô phỏng và {len(suts)} hệ thống mô phỏng")
+        recorder = Recorder(plan.work_dir / "results.jsonl")
+        evidence = plan.work_dir / "evidence" / f"round-{trial_round.number}"
+        try:
+            sim = SimulatedWorld(
+                plan.topology,
+                world_dir,
+                suts=suts,
+                deadlines=plan.deadlines,
+                recorder=recorder,
+                evidence_dir=evidence,
+                hosts=plan.hosts,
+            )
+            sim.start()
+        except WorldError as exc:
+            raise TrialError(exc.message_vi) from exc
+        try:
+            world = sim.world
+            assert world is not None
+            jobs: list[Job] = []
+            for lane, organ in enumerate(suts):
+                sut, driver = world.agency(organ), sim.driver(organ)
+                for scenario in _ordered(pending[organ], lane, len(suts)):
+                    attempt = self.store.next_attempt(trial_round.number, organ, scenario.scenario_id, scenario.name)
+
+                    def done(result: ScenarioResult, world: World = world) -> None:
+                        if result.outcome in (Outcome.FAILED, Outcome.ERROR):
+                            self._journal_evidence(world, result, evidence)
+                        self.store.record(result, trial_round.number)
+                        self.listen("result", result)
+
+                    jobs.append(
+                        Job(scenario, sut=sut, driver=driver, attempt=attempt, round_name=trial_round.name, done=done)
+                    )
+            self.listen("phase", "Đang chạy các kịch bản")
+            results = run_jobs(world, jobs, workers=len(suts))
+            self._save_exchange(world, session)
+            return len(results)
+        finally:
+            sim.stop()
+
+    def _journal_evidence(self, world: World, result: ScenarioResult, directory: Path) -> None:
+        """The SUT's calls to its axis while the scenario ran: what the evidence bundle shows."""
+        agency = world.agencies.get(result.agency)
+        if agency is None:
+            return
+        try:
+            rows = world.watch(agency.axis).journal(system_id=agency.system_id, tail=JOURNAL_TAIL)
+        except (ControlPlaneError, WorldError):
+            return
+        start = datetime.fromisoformat(result.started).timestamp() - 1
+        end = start + result.seconds + 2
+        extract = [r for r in rows if start <= journal_time(r) <= end]
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"{result.agency}-{result.scenario_id}-a{result.attempt}-{abs(hash(result.name)) % 10**8}-nhat-ky.json"
+        path = directory / name
+        path.write_text(json.dumps(extract, ensure_ascii=False, indent=1), encoding="utf-8")
+        result.evidence.append(str(path))
+
+    def _save_exchange(self, world: World, session: str) -> None:
+        """Business documents delivered in this session, (sender, receiver, DocumentId) once each."""
+        seen: set[tuple[str, str, str]] = set()
+        for code in world.axes:
+            try:
+                rows = world.watch(code).deliveries()
+            except (ControlPlaneError, WorldError):
+                continue
+            for r in rows:
+                if r.get("message_type") == "edoc" and r.get("from_code") and r.get("receiver") in world.agencies:
+                    seen.add((str(r["from_code"]), str(r["receiver"]), str(r.get("document_id") or r["doc_id"])))
+        path = self.plan.work_dir / "exchange" / f"round-{self.plan.round_number}-{session}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(sorted(seen), ensure_ascii=False), encoding="utf-8")
+
+    # Results ----------------------------------------------------------------------------------
+
+    def exchange(self) -> dict[tuple[str, str], int]:
+        seen: set[tuple[str, str, str]] = set()
+        for path in sorted((self.plan.work_dir / "exchange").glob(f"round-{self.plan.round_number}-*.json")):
+            try:
+                seen |= {(a, b, c) for a, b, c in json.loads(path.read_text(encoding="utf-8"))}
+            except (OSError, ValueError, TypeError):
+                continue
+        counts: dict[tuple[str, str], int] = {}
+        for sender, receiver, _ in seen:
+            counts[(sender, receiver)] = counts.get((sender, receiver), 0) + 1
+        return counts
+
+    def summary(self, trial_round: TrialRound, agencies: list[str]) -> TrialSummary:
+        self.store.set_exchange(trial_round.number, self.exchange())
+        pki = pki_for_topology(self.topology)
+        issuer = find_issuer(self.topology, pki, self.plan.issuer, near=agencies[0] if agencies else None)
+        summary = self.store.summary(trial_round.number, expected_scenarios(FEATURES / "rt"), issuer)
+        summary.statements = [s for s in summary.statements if s.agency.organ_id in agencies]
+        summary.stats = {k: v for k, v in summary.stats.items() if k in agencies}
+        return summary
+
+    def write_reports(self, summary: TrialSummary) -> list[Path]:
+        from harness.reports import render_all
+
+        agencies = {s.agency.organ_id for s in summary.statements}
+        runs = [r for r in self.store.results(summary.round.number) if r.agency in agencies]
+        manifest = render_all(summary, self.plan.out_dir, pki=pki_for_topology(self.topology), runs=runs)
+        self.report_errors = [f"{e.output}: {e.message_vi}" for e in manifest.errors]
+        return [self.plan.out_dir / e.path for e in manifest.files]
+
+
+def run_trial(plan: TrialPlan, listener: Listener | None = None) -> TrialRun:
+    campaign = Campaign(plan, listener)
+    try:
+        return campaign.run()
+    finally:
+        campaign.close()

@@ -1,0 +1,232 @@
+"""Statements: what the appendix says about one agency in one round, built from scenario results.
+
+This is the one result model the reports render (DOCX, signed PDF, XLSX, HTML, JUnit): a pure
+function of the roster entry, the round and the scenario results, so a resumed trial and an
+uninterrupted one give equal statements.
+
+A run-test item (RT-05) is made of scenarios (its Gherkin scenarios and outline rows). The item
+passes when the latest attempt of every one of its scenarios passed; it fails when the latest
+attempt of any failed (or the harness broke); it is "not run" when some scenario has no run yet.
+The agency is complete when every mandatory item passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.trial.catalogue import RUN_TESTS, RunTest
+
+
+class ItemOutcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_RUN = "not-run"
+
+
+ITEM_OUTCOME_VI = {ItemOutcome.PASSED: "Đạt", ItemOutcome.FAILED: "Không đạt", ItemOutcome.NOT_RUN: "Chưa thực hiện"}
+COMPLETE_VI = {True: "Hoàn thành", False: "Chưa hoàn thành"}
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One agency of the trial roster (imported from CSV/XLSX)."""
+
+    organ_id: str
+    name: str
+    vendor: str = ""
+    system: str = ""
+    contact: str = ""
+    paper_documents: int | None = None
+    """Documents the agency still exchanged on paper in the period (roster column "Văn bản giấy"); None: unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrialRound:
+    number: int
+    name: str
+    """e.g. "Đợt 1"."""
+    deadline: datetime | None = None
+    """Timezone-aware (ICT); None when the round has no deadline."""
+    letter: str = ""
+    """The letter the appendix belongs to, e.g. "Công văn số 451/STTTT-CNTT ngày 10/6/2019"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """A manual step an operator (or the clerk) attested, with a note and optional files."""
+
+    organ_id: str
+    test_id: str
+    who: str
+    at: datetime
+    note: str
+    files: tuple[str, ...] = ()
+    passed: bool = True
+    digests: tuple[str, ...] = ()
+    """SHA-256 (hex) of each file in `files`, same order (filled by the campaign store)."""
+
+
+@dataclass(slots=True)
+class ItemResult:
+    test: RunTest
+    outcome: ItemOutcome
+    ran_at: datetime | None = None
+    """When the latest run of the item's scenarios finished (None when not run)."""
+    reason_vi: str = ""
+    """Why it failed (the first failing scenario's message, with its rule ID), or what is missing."""
+    evidence: list[str] = field(default_factory=list)
+    """Paths of packages, journals and bundles that back the result."""
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+    """The latest attempt of each scenario of the item."""
+    attestations: list[Attestation] = field(default_factory=list)
+    attempts: int = 0
+    """How many scenario runs (all attempts) the item took."""
+
+    @property
+    def outcome_vi(self) -> str:
+        return ITEM_OUTCOME_VI[self.outcome]
+
+
+@dataclass(slots=True)
+class AgencyStatement:
+    agency: RosterEntry
+    round: TrialRound
+    items: list[ItemResult]
+    complete: bool
+    completed_at: datetime | None
+    """When the last mandatory item passed (None when incomplete)."""
+
+    @property
+    def complete_vi(self) -> str:
+        return COMPLETE_VI[self.complete]
+
+    @property
+    def late(self) -> bool:
+        """Past the round's deadline without completing, or completed after it."""
+        deadline = self.round.deadline
+        if deadline is None:
+            return False
+        if not self.complete or self.completed_at is None:
+            return datetime.now(deadline.tzinfo) > deadline
+        return self.completed_at > deadline
+
+    def item(self, test_id: str) -> ItemResult:
+        return next(i for i in self.items if i.test.test_id == test_id)
+
+
+def _finished(r: ScenarioResult) -> datetime:
+    started = datetime.fromisoformat(r.started)
+    return started.fromtimestamp(started.timestamp() + r.seconds, started.tzinfo)
+
+
+def latest_runs(results: Iterable[ScenarioResult]) -> dict[tuple[str, str], ScenarioResult]:
+    """The latest attempt of each (scenario id, scenario name), by attempt then start time."""
+    out: dict[tuple[str, str], ScenarioResult] = {}
+    for r in results:
+        key = (r.scenario_id, r.name)
+        held = out.get(key)
+        if held is None or (r.attempt, r.started) >= (held.attempt, held.started):
+            out[key] = r
+    return out
+
+
+def build_statement(
+    agency: RosterEntry,
+    trial_round: TrialRound,
+    results: Iterable[ScenarioResult],
+    *,
+    expected: dict[str, set[str]],
+    attestations: Iterable[Attestation] = (),
+) -> AgencyStatement:
+    """The agency's statement; `expected` maps each run-test ID to the scenario names it needs."""
+    mine = [r for r in results if r.agency == agency.organ_id]
+    latest = latest_runs(mine)
+    attested = list(attestations)
+    items = []
+    for test in RUN_TESTS:
+        names = expected.get(test.test_id, set())
+        runs = [latest[(test.test_id, n)] for n in sorted(names) if (test.test_id, n) in latest]
+        attempts = sum(1 for r in mine if r.scenario_id == test.test_id)
+        notes = [a for a in attested if a.organ_id == agency.organ_id and a.test_id == test.test_id]
+        evidence = [p for r in runs for p in r.evidence]
+        ran_at = max((_finished(r) for r in runs if r.started), default=None)
+        bad = [r for r in runs if r.outcome in (Outcome.FAILED, Outcome.ERROR)]
+        if bad:
+            outcome, reason = ItemOutcome.FAILED, f"{bad[0].name}: {bad[0].message_vi}"
+        elif not names or len(runs) < len(names) or any(r.outcome is Outcome.NOT_RUN for r in runs):
+            missing = len(names) - sum(1 for r in runs if r.outcome is Outcome.PASSED)
+            outcome = ItemOutcome.NOT_RUN
+            reason = f"Còn {missing}/{len(names)} kịch bản chưa thực hiện." if names else "Chưa có kịch bản."
+            not_run = next((r for r in runs if r.outcome is Outcome.NOT_RUN), None)
+            if not_run is not None and not_run.message_vi:
+                reason += f" {not_run.message_vi}"
+        else:
+            outcome, reason = ItemOutcome.PASSED, f"{len(runs)}/{len(names)} kịch bản đạt."
+        if any(not a.passed for a in notes):
+            outcome, reason = ItemOutcome.FAILED, next(a.note for a in notes if not a.passed)
+        evidence += [f for a in notes for f in a.files]
+        items.append(ItemResult(test, outcome, ran_at, reason, evidence, runs, notes, attempts))
+    mandatory = [i for i in items if i.test.mandatory]
+    complete = all(i.outcome is ItemOutcome.PASSED for i in mandatory)
+    completed_at = max((i.ran_at for i in mandatory if i.ran_at), default=None) if complete else None
+    return AgencyStatement(agency, trial_round, items, complete, completed_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    """Who issues the appendix: the ICT department (its certificate signs the PDF)."""
+
+    organ_id: str
+    name: str
+    """e.g. "Sở Thông tin và Truyền thông tỉnh Nghệ An"."""
+    parent_name: str
+    """The governing body over it, first line of the issuing-body block: "UBND TỈNH NGHỆ AN"."""
+    place: str
+    """Place name for the date line: "Nghệ An"."""
+    signer_name: str = ""
+    position: str = ""
+    """e.g. "Giám đốc"."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeStats:
+    """Documents an agency exchanged in the trial: over the axis, and on paper when reported."""
+
+    organ_id: str
+    sent: int
+    received: int
+    paper: int | None = None
+    """Documents the agency still sent or received on paper (roster/attestation); None: unknown."""
+
+    @property
+    def electronic(self) -> int:
+        return self.sent + self.received
+
+    @property
+    def share(self) -> float | None:
+        """Share exchanged electronically (the monthly statistic of the Bình Dương directive)."""
+        if self.paper is None:
+            return 1.0 if self.electronic else None
+        total = self.electronic + self.paper
+        return self.electronic / total if total else None
+
+
+@dataclass(slots=True)
+class TrialSummary:
+    """Everything the cross-agency reports show, for one round."""
+
+    round: TrialRound
+    issuer: Issuer
+    statements: list[AgencyStatement]
+    exchange: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(sender, receiver) -> business documents delivered over the axes during the round."""
+    stats: dict[str, ExchangeStats] = field(default_factory=dict)
+    generated_at: datetime | None = None
+
+    @property
+    def late(self) -> list[AgencyStatement]:
+        return [s for s in self.statements if s.late]

@@ -1,0 +1,679 @@
+"""The trial campaign store: roster, rounds, scenario runs, attestations and exchange counts in one database.
+
+SQLite by default (one file, WAL; the campaign runner records from many threads of one process, and another
+process such as `lienthong trial status` may read meanwhile), PostgreSQL (or any SQLAlchemy database) by URL:
+only portable SQL is used, upserts go through the dialect's ON CONFLICT when it has one.
+
+Tables (schema version `SCHEMA_VERSION`, kept in `lienthong_meta`):
+
+* `agencies`: the roster (organ_id, name, vendor, system, contact, paper_documents, position = import order);
+* `rounds`: number, name, deadline (ISO 8601 in ICT), letter;
+* `runs`: one row per scenario attempt, unique (round, organ_id, scenario_id, name, attempt), with the full
+  ScenarioResult JSON; recording the same attempt again replaces it (idempotent);
+* `attestations`: manual steps an operator attested, the files copied into the store's files folder (by
+  default `files/` beside the SQLite file) with their SHA-256;
+* `exchange`: documents delivered over the axes per (round, sender, receiver), for the summary statistics.
+
+Statements are never stored: they are a pure function of these tables (harness.trial.statement.build_statement),
+so a resumed campaign and an uninterrupted one give equal statements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Dialect,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+from harness.edxml.formats import ICT, now_ict
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.trial.statement import (
+    AgencyStatement,
+    Attestation,
+    ExchangeStats,
+    Issuer,
+    RosterEntry,
+    TrialRound,
+    TrialSummary,
+    build_statement,
+)
+
+SCHEMA_VERSION = 1
+"""Bump with a migration in `_init_schema` whenever a table changes."""
+
+TEST_ID_RE = re.compile(r"^(RT|AX)-[0-9]{2}\Z")
+FINISHED = (Outcome.PASSED.value, Outcome.FAILED.value)
+"""Outcomes a resumed campaign does not run again (error and not-run are retried with attempt + 1)."""
+
+
+class StoreError(Exception):
+    """Anything the store refuses or cannot do, with a Vietnamese message for the operator."""
+
+    def __init__(self, message_vi: str) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+
+
+class IsoDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as ISO 8601 text in ICT: same on every database, sorts as text."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ICT)
+        return value.astimezone(ICT).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        parsed = datetime.fromisoformat(str(value))
+        return parsed.astimezone(ICT) if parsed.tzinfo is not None else parsed.replace(tzinfo=ICT)
+
+
+metadata = MetaData()
+
+meta_table = Table(
+    "lienthong_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+agencies_table = Table(
+    "agencies",
+    metadata,
+    Column("organ_id", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("vendor", Text, nullable=False),
+    Column("system", Text, nullable=False),
+    Column("contact", Text, nullable=False),
+    Column("paper_documents", Integer, nullable=True),
+)
+
+rounds_table = Table(
+    "rounds",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("deadline", IsoDateTime(), nullable=True),
+    Column("letter", Text, nullable=False),
+)
+
+runs_table = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round", Integer, nullable=False),
+    Column("organ_id", String(64), nullable=False),
+    Column("scenario_id", String(16), nullable=False),
+    Column("name", String(512), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("started", String(40), nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("message_vi", Text, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("recorded_at", IsoDateTime(), nullable=False),
+    UniqueConstraint("round", "organ_id", "scenario_id", "name", "attempt", name="uq_runs_attempt"),
+    Index("ix_runs_round_organ", "round", "organ_id"),
+)
+
+attestations_table = Table(
+    "attestations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round", Integer, nullable=False),
+    Column("organ_id", String(64), nullable=False),
+    Column("test_id", String(16), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("at", IsoDateTime(), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    # JSON list of {"path" (relative to the files folder), "name", "sha256", "size"}.
+    Column("files", Text, nullable=False),
+    Index("ix_attestations_round_organ", "round", "organ_id"),
+)
+
+exchange_table = Table(
+    "exchange",
+    metadata,
+    Column("round", Integer, primary_key=True, autoincrement=False),
+    Column("sender", String(64), primary_key=True),
+    Column("receiver", String(64), primary_key=True),
+    Column("documents", Integer, nullable=False),
+)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 60000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _db_error(exc: SQLAlchemyError) -> StoreError:
+    detail = getattr(exc, "orig", None) or exc
+    return StoreError(f"Lỗi cơ sở dữ liệu của đợt chạy thử: {detail}")
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\-]+", "_", Path(name).name, flags=re.UNICODE).strip("._")
+    return cleaned[:120] or "tep"
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+class CampaignStore:
+    """One trial campaign's database. Open with `CampaignStore.open(url_or_path)`; close (or use `with`)."""
+
+    def __init__(self, engine: Engine, *, files_dir: Path, url: str = "") -> None:
+        self.engine = engine
+        self.files_dir = files_dir
+        self.url = url
+        self._sqlite = engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time; serialising this process' threads avoids busy/snapshot errors
+        # (other processes wait on busy_timeout). Other databases handle concurrency themselves.
+        self._lock: threading.RLock | None = threading.RLock() if self._sqlite else None
+        self._init_schema()
+
+    # -- opening and closing -------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, target: str | Path, *, files_dir: Path | None = None) -> CampaignStore:
+        """Open (creating if needed) the store at a SQLAlchemy URL (`sqlite:///x.db`, `postgresql://...`) or a path.
+
+        Raises StoreError (Vietnamese) when the URL is malformed, the file is not a database, or its schema is
+        newer than this version of lienthong knows.
+        """
+        if isinstance(target, Path) or "://" not in target:
+            return cls.from_path(Path(target), files_dir=files_dir)
+        try:
+            url = make_url(target)
+        except ArgumentError as exc:
+            raise StoreError(f"URL cơ sở dữ liệu không hợp lệ: {target!r}") from exc
+        return cls._from_url(url, files_dir=files_dir)
+
+    @classmethod
+    def from_path(cls, path: Path, *, files_dir: Path | None = None) -> CampaignStore:
+        """Open the SQLite file at `path` (its parent folder is created); files go to `files/` beside it."""
+        path = path.expanduser()
+        return cls._from_url(URL.create("sqlite", database=str(path)), files_dir=files_dir)
+
+    @classmethod
+    def _from_url(cls, url: URL, *, files_dir: Path | None) -> CampaignStore:
+        try:
+            backend = url.get_backend_name()
+        except Exception as exc:  # a URL without a usable scheme
+            raise StoreError(f"URL cơ sở dữ liệu không hợp lệ: {url.render_as_string()!r}") from exc
+        try:
+            if backend == "sqlite":
+                database = url.database or ""
+                memory = database in ("", ":memory:") or url.query.get("mode") == "memory"
+                if memory:
+                    engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+                else:
+                    db_path = Path(database)
+                    try:
+                        db_path.parent.mkdir(parents=True, exist_ok=True)
+                    except OSError as exc:
+                        raise StoreError(f"Không tạo được thư mục {db_path.parent}: {exc.strerror or exc}") from exc
+                    if db_path.is_dir():
+                        raise StoreError(f"{db_path} là một thư mục, không phải tệp cơ sở dữ liệu.")
+                    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+                    files_dir = files_dir or db_path.parent / "files"
+                event.listen(engine, "connect", _sqlite_pragmas)
+            else:
+                engine = create_engine(url, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as exc:
+            raise StoreError(f"Không mở được cơ sở dữ liệu {url.render_as_string()}: {exc}") from exc
+        try:
+            return cls(
+                engine,
+                files_dir=files_dir or Path(".lienthong") / "trial" / "files",
+                url=url.render_as_string(hide_password=True),
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> CampaignStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        guard: AbstractContextManager[Any] = self._lock if self._lock is not None else nullcontext()
+        try:
+            with guard, self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise _db_error(exc) from exc
+
+    def _init_schema(self) -> None:
+        for attempt in range(3):
+            try:
+                self._create_schema()
+                return
+            except _SchemaRefused:
+                raise
+            except StoreError as exc:
+                # Two processes creating the same fresh database can race on CREATE TABLE: retry once it exists.
+                if attempt == 2 or "exists" not in exc.message_vi:
+                    raise
+                time.sleep(0.2)
+
+    def _create_schema(self) -> None:
+        with self._tx() as conn:
+            meta_table.create(conn, checkfirst=True)
+            raw = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+            if raw is not None:
+                try:
+                    version = int(raw)
+                except ValueError:
+                    version = -1
+                if version > SCHEMA_VERSION or version < 1:
+                    raise _SchemaRefused(
+                        f"Cơ sở dữ liệu {self.url} có lược đồ phiên bản {raw}, "
+                        f"trong khi phiên bản lienthong này chỉ hỗ trợ đến phiên bản {SCHEMA_VERSION}. "
+                        "Hãy dùng phiên bản lienthong mới hơn (hoặc một cơ sở dữ liệu khác)."
+                    )
+            metadata.create_all(conn, checkfirst=True)
+            if raw is None:
+                conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+
+    def schema_version(self) -> int:
+        with self._tx() as conn:
+            raw = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar_one()
+        return int(raw)
+
+    # -- generic upsert ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: tuple[str, ...]) -> None:
+        changes = {k: v for k, v in values.items() if k not in keys}
+        dialect = conn.dialect.name
+        if dialect == "sqlite":
+            lite = sqlite_insert(table).values(**values)
+            conn.execute(lite.on_conflict_do_update(index_elements=list(keys), set_=changes))
+        elif dialect == "postgresql":
+            pg = pg_insert(table).values(**values)
+            conn.execute(pg.on_conflict_do_update(index_elements=list(keys), set_=changes))
+        else:
+            where = [table.c[k] == values[k] for k in keys]
+            if conn.execute(update(table).where(*where).values(**changes)).rowcount == 0:
+                conn.execute(insert(table).values(**values))
+
+    # -- roster --------------------------------------------------------------------------------------------------
+
+    def import_roster(self, entries: Iterable[RosterEntry], *, replace: bool = False) -> int:
+        """Add or update agencies (keyed by organ_id; new ones go after the existing ones in roster order).
+
+        With `replace`, agencies not in `entries` are removed from the roster (their runs stay). Returns how many
+        entries were written.
+        """
+        wanted = list(entries)
+        with self._tx() as conn:
+            if replace:
+                keep = [e.organ_id for e in wanted]
+                conn.execute(delete(agencies_table).where(agencies_table.c.organ_id.not_in(keep)))
+            existing = dict(conn.execute(select(agencies_table.c.organ_id, agencies_table.c.position)).all())
+            position = max(existing.values(), default=0)
+            for entry in wanted:
+                held = existing.get(entry.organ_id)
+                if held is None:
+                    position += 1
+                    held = existing[entry.organ_id] = position
+                values = {
+                    "organ_id": entry.organ_id,
+                    "position": held,
+                    "name": entry.name,
+                    "vendor": entry.vendor,
+                    "system": entry.system,
+                    "contact": entry.contact,
+                    "paper_documents": entry.paper_documents,
+                }
+                self._upsert(conn, agencies_table, values, ("organ_id",))
+        return len(wanted)
+
+    def roster(self) -> list[RosterEntry]:
+        """Every agency, in the order they were first imported."""
+        t = agencies_table
+        query = select(t.c.organ_id, t.c.name, t.c.vendor, t.c.system, t.c.contact, t.c.paper_documents)
+        with self._tx() as conn:
+            rows = conn.execute(query.order_by(t.c.position, t.c.organ_id)).all()
+        return [RosterEntry(*row) for row in rows]
+
+    def agency(self, organ_id: str) -> RosterEntry | None:
+        return next((a for a in self.roster() if a.organ_id == organ_id), None)
+
+    def paper_documents(self, organ_id: str) -> int | None:
+        """Documents the agency still exchanged on paper (roster), None when unknown or not on the roster."""
+        agency = self.agency(organ_id)
+        return agency.paper_documents if agency is not None else None
+
+    # -- rounds --------------------------------------------------------------------------------------------------
+
+    def add_round(self, trial_round: TrialRound) -> None:
+        """Create or replace round `trial_round.number`."""
+        values = {
+            "number": trial_round.number,
+            "name": trial_round.name,
+            "deadline": trial_round.deadline,
+            "letter": trial_round.letter,
+        }
+        with self._tx() as conn:
+            self._upsert(conn, rounds_table, values, ("number",))
+
+    def round(self, number: int) -> TrialRound | None:
+        return next((r for r in self.rounds() if r.number == number), None)
+
+    def rounds(self) -> list[TrialRound]:
+        t = rounds_table
+        with self._tx() as conn:
+            rows = conn.execute(select(t.c.number, t.c.name, t.c.deadline, t.c.letter).order_by(t.c.number)).all()
+        return [TrialRound(int(r.number), r.name, r.deadline, r.letter) for r in rows]
+
+    def _require_round(self, number: int) -> TrialRound:
+        found = self.round(number)
+        if found is None:
+            raise StoreError(
+                f"Chưa có đợt chạy thử số {number}: hãy tạo bằng `lienthong trial round --number {number}`."
+            )
+        return found
+
+    # -- runs ----------------------------------------------------------------------------------------------------
+
+    def record(self, result: ScenarioResult, round_number: int) -> None:
+        """Store one scenario attempt; recording the same (agency, scenario, name, attempt) again replaces it."""
+        values = {
+            "round": round_number,
+            "organ_id": result.agency,
+            "scenario_id": result.scenario_id,
+            "name": result.name,
+            "attempt": result.attempt,
+            "outcome": Outcome(result.outcome).value,
+            "started": result.started,
+            "seconds": float(result.seconds),
+            "message_vi": result.message_vi,
+            "result": json.dumps(result.to_json(), ensure_ascii=False),
+            "recorded_at": now_ict(),
+        }
+        with self._tx() as conn:
+            self._upsert(conn, runs_table, values, ("round", "organ_id", "scenario_id", "name", "attempt"))
+
+    def results(self, round_number: int, organ_id: str | None = None) -> list[ScenarioResult]:
+        """Every recorded attempt of the round (of one agency), by agency, scenario, name, attempt."""
+        t = runs_table
+        query = select(t.c.result).where(t.c.round == round_number)
+        if organ_id is not None:
+            query = query.where(t.c.organ_id == organ_id)
+        query = query.order_by(t.c.organ_id, t.c.scenario_id, t.c.name, t.c.attempt)
+        with self._tx() as conn:
+            rows = conn.execute(query).scalars().all()
+        return [ScenarioResult.from_json(json.loads(raw)) for raw in rows]
+
+    def _latest_outcomes(self, round_number: int, organ_id: str) -> dict[tuple[str, str], tuple[int, str]]:
+        t = runs_table
+        query = select(t.c.scenario_id, t.c.name, t.c.attempt, t.c.outcome).where(
+            t.c.round == round_number, t.c.organ_id == organ_id
+        )
+        latest: dict[tuple[str, str], tuple[int, str]] = {}
+        with self._tx() as conn:
+            for scenario_id, name, attempt, outcome in conn.execute(query):
+                held = latest.get((scenario_id, name))
+                if held is None or attempt > held[0]:
+                    latest[(scenario_id, name)] = (attempt, outcome)
+        return latest
+
+    def done(self, round_number: int, organ_id: str) -> set[tuple[str, str]]:
+        """(scenario_id, name) whose latest attempt in the round finished (passed or failed): a resume skips them.
+
+        A latest attempt that ended in `error` (the harness broke) or `not-run` is not done: run it again with
+        `next_attempt`.
+        """
+        latest = self._latest_outcomes(round_number, organ_id)
+        return {key for key, (_attempt, outcome) in latest.items() if outcome in FINISHED}
+
+    def next_attempt(self, round_number: int, organ_id: str, scenario_id: str, name: str) -> int:
+        """1 for a scenario never run in the round, else the highest recorded attempt + 1."""
+        t = runs_table
+        query = select(func.max(t.c.attempt)).where(
+            t.c.round == round_number, t.c.organ_id == organ_id, t.c.scenario_id == scenario_id, t.c.name == name
+        )
+        with self._tx() as conn:
+            highest = conn.execute(query).scalar()
+        return int(highest or 0) + 1
+
+    # -- attestations --------------------------------------------------------------------------------------------
+
+    def _copy_in(self, source: Path, round_number: int, organ_id: str, test_id: str) -> dict[str, Any]:
+        if source.exists() and not source.is_file():
+            raise StoreError(f"Tệp minh chứng {source} không phải là tệp thường.")
+        try:
+            digest, size = _sha256(source)
+        except OSError as exc:
+            raise StoreError(f"Không đọc được tệp minh chứng {source}: {exc.strerror or exc}") from exc
+        relative = Path(f"dot-{round_number}") / _safe_name(organ_id) / _safe_name(test_id)
+        relative = relative / f"{digest[:16]}-{_safe_name(source.name)}"
+        target = self.files_dir / relative
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not (target.is_file() and _sha256(target)[0] == digest):
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                os.close(fd)
+                try:
+                    shutil.copyfile(source, tmp)
+                    os.replace(tmp, target)
+                finally:
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
+        except OSError as exc:
+            raise StoreError(f"Không chép được tệp minh chứng vào {target.parent}: {exc.strerror or exc}") from exc
+        return {"path": relative.as_posix(), "name": source.name, "sha256": digest, "size": size}
+
+    def attest(
+        self,
+        round_number: int,
+        organ_id: str,
+        test_id: str,
+        *,
+        who: str,
+        note: str = "",
+        files: Iterable[Path | str] = (),
+        passed: bool = True,
+        at: datetime | None = None,
+    ) -> Attestation:
+        """Record a manual step; each file is copied into the store's files folder (content-addressed)."""
+        if not TEST_ID_RE.match(test_id):
+            raise StoreError(f"Mã nội dung chạy thử {test_id!r} không hợp lệ (dạng RT-01..RT-12 hoặc AX-01..AX-10).")
+        if not who.strip():
+            raise StoreError("Thiếu người xác nhận.")
+        when = at or now_ict()
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ICT)
+        copied = [self._copy_in(Path(f), round_number, organ_id, test_id) for f in files]
+        values = {
+            "round": round_number,
+            "organ_id": organ_id,
+            "test_id": test_id,
+            "who": who,
+            "at": when,
+            "note": note,
+            "passed": passed,
+            "files": json.dumps(copied, ensure_ascii=False),
+        }
+        with self._tx() as conn:
+            conn.execute(insert(attestations_table).values(**values))
+        return self._attestation(organ_id, test_id, who, when.astimezone(ICT), note, passed, copied)
+
+    def _attestation(
+        self, organ_id: str, test_id: str, who: str, at: datetime, note: str, passed: bool, files: list[dict[str, Any]]
+    ) -> Attestation:
+        paths = tuple(str((self.files_dir / f["path"]).resolve()) for f in files)
+        digests = tuple(str(f["sha256"]) for f in files)
+        return Attestation(organ_id, test_id, who, at, note, paths, passed, digests)
+
+    def attestations(self, round_number: int, organ_id: str | None = None) -> list[Attestation]:
+        """The round's attestations (of one agency), oldest first."""
+        t = attestations_table
+        query = select(t.c.organ_id, t.c.test_id, t.c.who, t.c.at, t.c.note, t.c.passed, t.c.files).where(
+            t.c.round == round_number
+        )
+        if organ_id is not None:
+            query = query.where(t.c.organ_id == organ_id)
+        with self._tx() as conn:
+            rows = conn.execute(query.order_by(t.c.at, t.c.id)).all()
+        return [
+            self._attestation(r.organ_id, r.test_id, r.who, r.at, r.note, bool(r.passed), json.loads(r.files))
+            for r in rows
+        ]
+
+    # -- statements ----------------------------------------------------------------------------------------------
+
+    def statement(self, round_number: int, organ_id: str, expected: dict[str, set[str]]) -> AgencyStatement:
+        """One agency's statement for the round; `expected` maps each run-test ID to its scenario names."""
+        trial_round = self._require_round(round_number)
+        agency = self.agency(organ_id)
+        if agency is None:
+            raise StoreError(f"Cơ quan {organ_id} không có trong danh sách chạy thử.")
+        return build_statement(
+            agency,
+            trial_round,
+            self.results(round_number, organ_id),
+            expected=expected,
+            attestations=self.attestations(round_number, organ_id),
+        )
+
+    def statements(self, round_number: int, expected: dict[str, set[str]]) -> list[AgencyStatement]:
+        """Every roster agency's statement for the round, in roster order."""
+        trial_round = self._require_round(round_number)
+        results: dict[str, list[ScenarioResult]] = defaultdict(list)
+        for result in self.results(round_number):
+            results[result.agency].append(result)
+        notes: dict[str, list[Attestation]] = defaultdict(list)
+        for note in self.attestations(round_number):
+            notes[note.organ_id].append(note)
+        return [
+            build_statement(
+                agency,
+                trial_round,
+                results[agency.organ_id],
+                expected=expected,
+                attestations=notes[agency.organ_id],
+            )
+            for agency in self.roster()
+        ]
+
+    # -- exchange statistics -------------------------------------------------------------------------------------
+
+    def set_exchange(self, round_number: int, counts: Mapping[tuple[str, str], int]) -> None:
+        """Set (not add) the documents delivered per (sender, receiver) in the round; idempotent."""
+        with self._tx() as conn:
+            for (sender, receiver), documents in counts.items():
+                values = {"round": round_number, "sender": sender, "receiver": receiver, "documents": int(documents)}
+                self._upsert(conn, exchange_table, values, ("round", "sender", "receiver"))
+
+    def exchange(self, round_number: int) -> dict[tuple[str, str], int]:
+        t = exchange_table
+        query = select(t.c.sender, t.c.receiver, t.c.documents).where(t.c.round == round_number)
+        with self._tx() as conn:
+            rows = conn.execute(query.order_by(t.c.sender, t.c.receiver)).all()
+        return {(sender, receiver): int(documents) for sender, receiver, documents in rows}
+
+    def stats(self, round_number: int) -> dict[str, ExchangeStats]:
+        """Per roster agency: documents sent and received over the axes in the round, and on paper (roster)."""
+        sent: dict[str, int] = defaultdict(int)
+        received: dict[str, int] = defaultdict(int)
+        for (sender, receiver), documents in self.exchange(round_number).items():
+            sent[sender] += documents
+            received[receiver] += documents
+        return {
+            a.organ_id: ExchangeStats(a.organ_id, sent[a.organ_id], received[a.organ_id], a.paper_documents)
+            for a in self.roster()
+        }
+
+    def summary(
+        self,
+        round_number: int,
+        expected: dict[str, set[str]],
+        issuer: Issuer,
+        *,
+        generated_at: datetime | None = None,
+    ) -> TrialSummary:
+        """Everything the cross-agency reports need for the round."""
+        return TrialSummary(
+            round=self._require_round(round_number),
+            issuer=issuer,
+            statements=self.statements(round_number, expected),
+            exchange=self.exchange(round_number),
+            stats=self.stats(round_number),
+            generated_at=generated_at or now_ict(),
+        )
+
+
+class _SchemaRefused(StoreError):
+    """A database from a newer lienthong: never retried."""
+
+
+def open_store(target: str | Path, *, files_dir: Path | None = None) -> CampaignStore:
+    """Shorthand for `CampaignStore.open`."""
+    return CampaignStore.open(target, files_dir=files_dir)
