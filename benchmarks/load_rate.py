@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or REPO / "reports" / "load" / f"rate-{datetime.now():%Y%m%d-%H%M%S}"
     steps = [int(u) for u in args.users.split(",") if u.strip()]
     header = f"{'users':>6}{'docs/s':>8}{'req/s':>8}" + "".join(f"{'p99 ' + n:>26}" for n in SHOWN)
-    print(header + f"{'fail %':>8}{'lost':>6}{'dup':>5}  within")
+    print(header + f"{'fail %':>8}{'lost':>6}{'dup':>5}  within (* generator above 90 % CPU)")
     best: tuple[float, list[str]] | None = None
     for users in steps:
         command = [
@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         row = f"{users:>6}{docs:>8.1f}{total.get('rps', 0.0):>8.0f}"
         row += "".join(f"{cell(stats.get(n, {}).get('p99_ms')) + ' ms':>26}" for n in SHOWN)
         acc = summary["accounting"]
-        print(row + f"{fail:>8.2f}{acc['lost']:>6}{acc['duplicated']:>5}  {'yes' if ok else 'no'}", flush=True)
+        mark = " *" if summary.get("generator_cpu_saturated") else ""
+        print(row + f"{fail:>8.2f}{acc['lost']:>6}{acc['duplicated']:>5}  {'yes' if ok else 'no'}{mark}", flush=True)
         if ok and (best is None or docs > best[0]):
             shown = [a for i, a in enumerate(command[3:]) if a != "--out" and command[3:][i - 1] != "--out"]
             best = (docs, [".venv/bin/lienthong", *shown])

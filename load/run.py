@@ -21,6 +21,8 @@ LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 CSV_PREFIX = "locust"
 HTML_FILE = "locust.html"
 DEFAULT_MASTER_PORT = 5557
+CPU_WARNING = "CPU usage above"
+WORKER_CPU_WARNING = "exceeded cpu threshold"
 START_ALLOWANCE_S = 120.0
 """How long Locust may take beyond the run itself (start-up, workers connecting, stopping, reports)."""
 
@@ -65,6 +67,18 @@ class LocustOutcome:
     elapsed_s: float
     logs: list[Path] = field(default_factory=list)
     timed_out: bool = False
+
+    @property
+    def cpu_saturated(self) -> bool:
+        """Locust warned that a load generator process ran above 90 % CPU: response times may be inflated."""
+        for path in self.logs:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if CPU_WARNING in text or WORKER_CPU_WARNING in text:
+                return True
+        return False
 
 
 def locust_command() -> list[str]:

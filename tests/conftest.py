@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,23 +82,63 @@ class DemoTrial:
         return self.work / "trial.sqlite3"
 
 
+class _DemoRun:
+    """The demo trial started in the background as soon as the session knows it needs it.
+
+    It is the longest run of the suite (every scenario for every demo agency); the tests that
+    read it are moved to the end, so the rest of the suite runs while it does."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="lienthong-demo-"))
+        self.log = (self.root / "demo.log").open("wb")
+        command = [str(Path(sys.executable).parent / "lienthong"), "demo"]
+        command += ["--work", str(self.root / "work"), "--out", str(self.root / "out")]
+        self.process = subprocess.Popen(
+            command, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "200"}
+        )
+
+    def result(self, timeout: float = 900) -> DemoTrial:
+        try:
+            returncode = self.process.wait(timeout)
+        finally:
+            self.log.close()
+        text = (self.root / "demo.log").read_text(encoding="utf-8", errors="replace")
+        return DemoTrial(self.root / "work", self.root / "out", text, returncode)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(30)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_demo: list[_DemoRun] = []
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    needs = {id(i) for i in items if "demo_trial" in getattr(i, "fixturenames", ())}
+    if not needs:
+        return
+    items[:] = [i for i in items if id(i) not in needs] + [i for i in items if id(i) in needs]
+    if not os.environ.get("LIENTHONG_TEST_DEMO") and not _demo:
+        _demo.append(_DemoRun())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    while _demo:
+        _demo.pop().close()
+
+
 @pytest.fixture(scope="session")
-def demo_trial(tmp_path_factory: pytest.TempPathFactory) -> DemoTrial:
+def demo_trial() -> DemoTrial:
     """The whole demo trial (every agency, every scenario): the mutation matrix and the report
-    tests read it, so the most expensive run of the suite happens once."""
+    tests read it, so the most expensive run of the suite happens once, beside the others."""
     reuse = os.environ.get("LIENTHONG_TEST_DEMO")
     if reuse:  # a developer re-checking the tests against an earlier `lienthong demo --work W --out O` in W/..
         root = Path(reuse)
         log = root / "demo.log"
         return DemoTrial(root / "work", root / "out", log.read_text(encoding="utf-8") if log.exists() else "", 0)
-    root = tmp_path_factory.mktemp("demo")
-    work, out = root / "work", root / "out"
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "lienthong"), "demo", "--work", str(work), "--out", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    return DemoTrial(work, out, done.stdout + done.stderr, done.returncode)
+    if not _demo:
+        _demo.append(_DemoRun())
+    return _demo[0].result()

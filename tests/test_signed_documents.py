@@ -4,6 +4,7 @@ independent readers (pdftotext, pdfsig) agree; `lienthong sign` drives it."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -17,8 +18,7 @@ from harness.edxml.factory import organization
 from harness.edxml.model import EdocPackage
 from harness.edxml.parser import parse_package
 from harness.pdf import DOC_TYPES
-from harness.pki import AgencyEntry, TestPki, load_or_build, save
-from harness.pki.store import fingerprint_of
+from harness.pki import AgencyEntry, TestPki, load_or_build
 from harness.signing.documents import signed_pilot_document
 from harness.signing.package import verify_package
 from harness.signing.sign import SigningOptions
@@ -107,11 +107,13 @@ def test_pdfsig_trusts_a_signed_generated_document(pki: TestPki, tmp_path: Path)
 def pki_dir(pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The module's PKI saved where `lienthong sign --pki` finds it (fingerprint of the demo agencies)."""
     from harness.cli.pki_cmd import agencies_of
-    from harness.pki import DEFAULT_SEED, build_pki
+    from harness.pki import DEFAULT_SEED
+    from harness.pki.store import cache_dir
 
-    directory = tmp_path_factory.mktemp("cli-pki")
     agencies = agencies_of()
-    save(build_pki(DEFAULT_SEED, agencies), directory, fingerprint_of(DEFAULT_SEED, agencies))
+    load_or_build(agencies, seed=DEFAULT_SEED)  # the demo's PKI, built once for the whole suite
+    directory = tmp_path_factory.mktemp("cli-pki") / "pki"
+    shutil.copytree(cache_dir(agencies, DEFAULT_SEED), directory)
     return directory
 
 

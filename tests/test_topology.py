@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from simulators.axis.config import Durability, Role, Strictness
 from simulators.agency.profiles import PROFILES
+from simulators.axis.config import Durability, Role, Strictness
 from simulators.topology import (
     Topology,
     TopologyError,

@@ -12,13 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from harness.trial.expected import expected_scenarios
 from harness.trial.statement import ItemOutcome
 from harness.trial.store import CampaignStore
 from tests.conftest import REPO, DemoTrial
 
-AGENCIES = ("000.00.12.H41", "000.00.07.H41")
-SCENARIOS = ("RT-01", "RT-03", "RT-05", "RT-11")
+AGENCIES = ("000.00.07.H41",)
+SCENARIOS = ("RT-01", "RT-05", "RT-11")
 LIENTHONG = str(Path(sys.executable).parent / "lienthong")
 
 
@@ -63,17 +65,19 @@ def outcomes(db: Path, organ: str) -> dict[str, ItemOutcome]:
     return {i.test.test_id: i.outcome for i in statement.items if i.test.test_id in SCENARIOS}
 
 
-def test_a_killed_trial_resumes_and_ends_like_an_uninterrupted_one(tmp_path: Path, demo_trial: DemoTrial) -> None:
+def test_a_killed_trial_resumes_and_ends_like_an_uninterrupted_one(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     db = tmp_path / "trial.sqlite3"
     first = subprocess.Popen(trial_command(tmp_path), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    while recorded(db) < 4 and first.poll() is None and time.monotonic() < deadline:
+    while recorded(db) < 2 and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
     assert first.poll() is None, "the trial ended before it could be killed half way"
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
     killed_at = recorded(db)
-    assert killed_at >= 4
+    assert killed_at >= 2
     assert our_processes(str(tmp_path / "work")), "a SIGKILLed trial leaves its simulators behind"
 
     second = subprocess.run(trial_command(tmp_path), cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -89,7 +93,9 @@ def test_a_killed_trial_resumes_and_ends_like_an_uninterrupted_one(tmp_path: Pat
     keys = [(r.agency, r.scenario_id, r.name) for r in runs]
     assert len(keys) == len(set(keys)), "a scenario recorded before the kill was run again"
     assert {r.agency for r in runs} == set(AGENCIES) and {r.scenario_id for r in runs} == set(SCENARIOS)
+    # the uninterrupted run to compare with is the demo's (asked for last: this test runs beside it)
+    demo_trial: DemoTrial = request.getfixturevalue("demo_trial")
     for organ in AGENCIES:
         assert outcomes(db, organ) == outcomes(demo_trial.db, organ), organ
     assert outcomes(db, "000.00.07.H41")["RT-05"] is ItemOutcome.FAILED
-    assert outcomes(db, "000.00.12.H41") == dict.fromkeys(SCENARIOS, ItemOutcome.PASSED)
+    assert outcomes(db, "000.00.07.H41")["RT-01"] is ItemOutcome.PASSED

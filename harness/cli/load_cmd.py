@@ -455,6 +455,7 @@ def _run(
         "remote_workers": remote_workers,
         "agencies": len(population.agencies),
         "locust_exit_code": outcome.exit_code,
+        "generator_cpu_saturated": outcome.cpu_saturated,
         "documents_sent": len(sent),
         "mean_document_bytes": round(sum(int(r.get("bytes", 0)) for r in sent) / len(sent)) if sent else 0,
         "drained_after_run": drained,
@@ -515,6 +516,11 @@ def _print_summary(
         echo(f"  - TRÙNG {p.package} -> {p.receiver}: {p.reason} ({', '.join(p.deliveries)})")
     for note in accounting.notes:
         echo(f"  ghi chú: {note}")
+    if summary["generator_cpu_saturated"]:
+        echo(
+            "  cảnh báo: tiến trình Locust đã vượt 90 % CPU, thời gian phản hồi có thể bị thổi phồng; "
+            "thêm --workers hoặc worker ở máy khác"
+        )
     echo(f"Báo cáo: {plan.html}, {plan.csv_prefix}_stats.csv, {plan.out / 'summary.json'}")
     if result.ok:
         echo("Kết luận: ĐẠT (mọi ngưỡng được đáp ứng, không mất, không trùng).")

@@ -307,3 +307,13 @@ def status_command(db: str, round_number: int | None, features: Path) -> None:
     complete = sum(1 for s in statements if s.complete)
     late = sum(1 for s in statements if s.late)
     console.print(f"{complete}/{len(statements)} cơ quan hoàn thành; {late} cơ quan trễ hạn.")
+
+
+def _add_run_command() -> None:
+    """`trial run` lives in its own module (the campaign runner and its progress display)."""
+    from harness.cli.trial_run_cmd import run_command
+
+    trial_group.add_command(run_command)
+
+
+_add_run_command()

@@ -33,6 +33,8 @@ from harness.trial.store import CampaignStore
 from simulators.topology import load_topology
 
 FEATURES = REPO_ROOT / "features"
+AGENCIES_PER_HOST = 7
+"""A host process is one core at most; a handful of agencies do not need more than one."""
 JOURNAL_TAIL = 2000
 """Newest journal rows of a system read for a failed scenario's evidence."""
 
@@ -184,7 +186,7 @@ class Campaign:
                 deadlines=plan.deadlines,
                 recorder=recorder,
                 evidence_dir=evidence,
-                hosts=plan.hosts,
+                hosts=min(plan.hosts, -(-len(suts) // AGENCIES_PER_HOST)),
             )
             sim.start()
         except WorldError as exc:

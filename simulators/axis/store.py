@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS journal (
     doc_ids TEXT NOT NULL, http_status INTEGER NOT NULL, status TEXT NOT NULL, error_code TEXT NOT NULL,
     error_desc TEXT NOT NULL, duration_ms REAL NOT NULL, bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
     remote TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS journal_system ON journal(system_id, id);
 """
 
 MAILBOX_STATES = ("initial", "processing")
