@@ -16,6 +16,7 @@ import yaml
 
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.runner import load_features
+from harness.trial.statement import latest_runs
 from harness.trial.store import CampaignStore
 from simulators.agency.profiles import PROFILES
 from simulators.topology import load_topology
@@ -49,12 +50,16 @@ def matrix_results(demo_trial: DemoTrial) -> dict[str, list[ScenarioResult]]:
     assert demo_trial.db.exists(), demo_trial.stdout[-3000:]
     store = CampaignStore.open(str(demo_trial.db))
     try:
-        by_agency: dict[str, list[ScenarioResult]] = {}
-        for r in store.results(1):
-            by_agency.setdefault(r.agency, []).append(r)
-        return by_agency
+        runs = store.results(1)
     finally:
         store.close()
+    # The demo runs a failed scenario once more after the others; the latest attempt is what counts
+    # (a real fault fails both times, a moment of an overloaded machine does not).
+    assert all(r.attempt <= 2 for r in runs)
+    every: dict[str, list[ScenarioResult]] = {}
+    for r in runs:
+        every.setdefault(r.agency, []).append(r)
+    return {organ: list(latest_runs(mine).values()) for organ, mine in every.items()}
 
 
 def test_matrix_covers_every_profile() -> None:
@@ -74,7 +79,7 @@ def test_the_demo_trial_ran_every_scenario_for_every_roster_agency(
     assert set(profiles_by_agency().values()) <= {profiles_by_agency()[a] for a in matrix_results}
     for organ, results in matrix_results.items():
         assert {(r.scenario_id, r.name) for r in results} == scenarios, organ
-        assert len(results) == len(scenarios), f"{organ}: a scenario ran twice in an uninterrupted trial"
+        assert len(results) == len(scenarios), organ
 
 
 def test_each_profile_fails_exactly_its_scenarios(matrix_results: dict[str, list[ScenarioResult]]) -> None:

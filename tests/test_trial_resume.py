@@ -27,7 +27,7 @@ LIENTHONG = str(Path(sys.executable).parent / "lienthong")
 def trial_command(root: Path) -> list[str]:
     command = [LIENTHONG, "trial", "run", "--topology", str(REPO / "fixtures" / "topologies" / "demo.yaml")]
     command += ["--roster", str(REPO / "fixtures" / "rosters" / "demo.csv"), "--db", str(root / "trial.sqlite3")]
-    command += ["--work", str(root / "work"), "--out", str(root / "out")]
+    command += ["--work", str(root / "work"), "--out", str(root / "out"), "--retries", "0"]
     for organ in AGENCIES:
         command += ["--agency", organ]
     for scenario in SCENARIOS:

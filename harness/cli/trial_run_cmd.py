@@ -73,6 +73,8 @@ def execute(plan: TrialPlan, console: Console) -> TrialRun:
             progress.update(task, total=pending)
         elif kind == "phase":
             progress.update(task, description=str(data))
+        elif kind == "retry":
+            progress.update(task, total=(progress.tasks[0].total or 0) + int(data))
         elif kind == "result":
             result: ScenarioResult = data
             counts["passed" if result.outcome is Outcome.PASSED else "failed"] += 1
@@ -142,6 +144,13 @@ def _plan_options(f: Any) -> Any:
         click.option(
             "--hosts", type=int, default=3, show_default=True, help="Số tiến trình chạy các hệ thống mô phỏng."
         ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 5),
+            default=1,
+            show_default=True,
+            help="Chạy lại kịch bản không đạt bấy nhiêu lần, sau các kịch bản khác (lần chạy sau cùng được tính).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -196,6 +205,7 @@ def run_command(
     scenarios: tuple[str, ...],
     agencies: tuple[str, ...],
     hosts: int,
+    retries: int,
 ) -> None:
     """Chạy mọi kịch bản cho mọi cơ quan trong danh sách (song song), ghi kết quả và báo cáo.
 
@@ -218,6 +228,7 @@ def run_command(
         letter=letter,
         deadlines=PRESETS[time_preset].scaled(time_scale),
         hosts=hosts,
+        retries=retries,
     )
     run = execute(plan, console)
     print_outcome(run, plan, console)
@@ -242,6 +253,7 @@ def demo_command(
     scenarios: tuple[str, ...],
     agencies: tuple[str, ...],
     hosts: int,
+    retries: int,
 ) -> None:
     """Chạy thử trên tỉnh mô phỏng mặc định: khởi động trục và các hệ thống mô phỏng, chạy mọi
     kịch bản cho mọi cơ quan, ghi phụ lục và báo cáo vào reports/out/."""
@@ -265,6 +277,7 @@ def demo_command(
         letter=DEMO_LETTER,
         deadlines=PRESETS[time_preset].scaled(time_scale),
         hosts=hosts,
+        retries=retries,
     )
     if not resume and (plan.out_dir / "manifest.json").exists():
         shutil.rmtree(plan.out_dir, ignore_errors=True)  # only a folder our reports wrote

@@ -172,14 +172,15 @@ class Job:
 
 
 def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[ScenarioResult]:
-    """Run jobs; jobs of one system under test run in order, different systems in parallel."""
-    lanes: dict[str, list[Job]] = {}
-    for job in jobs:
-        lanes.setdefault(job.sut.id if job.sut else job.home_axis or "", []).append(job)
+    """Run jobs; jobs of one system under test run in order, different systems in parallel.
+    Results come back in the order of `jobs`."""
+    lanes: dict[str, list[tuple[int, Job]]] = {}
+    for index, job in enumerate(jobs):
+        lanes.setdefault(job.sut.id if job.sut else job.home_axis or "", []).append((index, job))
 
-    def lane(items: list[Job]) -> list[ScenarioResult]:
+    def lane(items: list[tuple[int, Job]]) -> list[tuple[int, ScenarioResult]]:
         out = []
-        for job in items:
+        for index, job in items:
             r = run_scenario(
                 world,
                 job.scenario,
@@ -191,11 +192,13 @@ def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[Scenari
             )
             if job.done:
                 job.done(r)
-            out.append(r)
+            out.append((index, r))
         return out
 
     if workers <= 1 or len(lanes) <= 1:
-        return [r for items in lanes.values() for r in lane(items)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(lane, items) for items in lanes.values()]
-        return [r for f in futures for r in f.result()]
+        done = [pair for items in lanes.values() for pair in lane(items)]
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(lane, items) for items in lanes.values()]
+            done = [pair for f in futures for pair in f.result()]
+    return [r for _, r in sorted(done, key=lambda pair: pair[0])]

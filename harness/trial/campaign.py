@@ -13,7 +13,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,8 @@ class TrialPlan:
     letter: str | None = None
     deadlines: Deadlines = COMPRESSED
     hosts: int = 3
+    retries: int = 0
+    """Run a failed scenario again (next attempt) after the others; the latest attempt counts."""
     reports: bool = True
 
 
@@ -211,8 +213,22 @@ class Campaign:
                     )
             self.listen("phase", "Đang chạy các kịch bản")
             results = run_jobs(world, jobs, workers=len(suts))
+            ran = len(results)
+            for _ in range(plan.retries):
+                # A failure the system really has fails again; one a busy machine caused does not.
+                retry = [
+                    replace(job, attempt=r.attempt + 1)
+                    for job, r in zip(jobs, results, strict=True)
+                    if r.outcome in (Outcome.FAILED, Outcome.ERROR)
+                ]
+                if not retry:
+                    break
+                self.listen("phase", f"Chạy lại {len(retry)} kịch bản không đạt")
+                self.listen("retry", len(retry))
+                jobs, results = retry, run_jobs(world, retry, workers=len(suts))
+                ran += len(results)
             self._save_exchange(world, session)
-            return len(results)
+            return ran
         finally:
             sim.stop()
 
