@@ -465,16 +465,18 @@ def _closing(spec: DocumentSpec, space: _SignatureSpace) -> Table:
     )
 
 
-def render(spec: DocumentSpec) -> RenderedDocument:
-    """Lay the document out on A4 (Decree 30, Appendix I) and return the PDF with the signing geometry."""
+def a4_template(
+    buf: io.BytesIO, *, title: str, author: str, subject: str, creator: str, pages: list[int] | None = None
+) -> BaseDocTemplate:
+    """A4 with the margins of Decree 30 (Appendix I), fonts embedded from the first glyph, and page
+    numbers from the second page, centred in the top margin; `pages` collects the page numbers drawn."""
     register_fonts()
-    buf = io.BytesIO()
-    pages: list[int] = []
 
     def on_page(canv: Canvas, doc: BaseDocTemplate) -> None:
         page = canv.getPageNumber()
-        pages.append(page)
-        if page >= 2:  # Decree 30: page numbers from the second page, centred in the top margin
+        if pages is not None:
+            pages.append(page)
+        if page >= 2:
             canv.setFont(REGULAR, 13)
             canv.drawCentredString(MARGIN_LEFT + TEXT_WIDTH / 2, PAGE_HEIGHT - MARGIN_TOP / 2 - 4, str(page))
 
@@ -485,10 +487,10 @@ def render(spec: DocumentSpec) -> RenderedDocument:
         rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=f"{spec.doc_type.name} số {spec.number_text}",
-        author=spec.issuing_body,
-        subject=spec.subject,
-        creator="lienthong make-doc",
+        title=title,
+        author=author,
+        subject=subject,
+        creator=creator,
         producer="lienthong",
         invariant=1,
         initialFontName=REGULAR,  # otherwise every page starts with an unembedded Helvetica
@@ -507,6 +509,21 @@ def render(spec: DocumentSpec) -> RenderedDocument:
         id="text",
     )
     doc.addPageTemplates([PageTemplate(id="a4", frames=[frame], onPage=on_page)])
+    return doc
+
+
+def render(spec: DocumentSpec) -> RenderedDocument:
+    """Lay the document out on A4 (Decree 30, Appendix I) and return the PDF with the signing geometry."""
+    buf = io.BytesIO()
+    pages: list[int] = []
+    doc = a4_template(
+        buf,
+        title=f"{spec.doc_type.name} số {spec.number_text}",
+        author=spec.issuing_body,
+        subject=spec.subject,
+        creator="lienthong make-doc",
+        pages=pages,
+    )
     space = _SignatureSpace(SIGNATURE_SPACE)
     body = _body(spec)
     story: list[Flowable] = [*_header(spec), *_title(spec), *_addressees(spec), *body[:-1]]

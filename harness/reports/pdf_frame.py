@@ -9,17 +9,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -31,17 +26,13 @@ from harness.pdf.document import (
     HEADER_LEFT,
     HEADER_RIGHT,
     ITALIC,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_TOP,
-    PAGE_HEIGHT,
     REGULAR,
     TEXT_WIDTH,
     _break_issuer,
     _max_line_width,
     _Rule,
     _styles,
-    register_fonts,
+    a4_template,
 )
 from harness.reports.text import MOTTO, SLOGAN
 from harness.reports.verification import qr_widget
@@ -173,43 +164,7 @@ def closing(frame: ReportFrame, code: str, payload: str) -> Flowable:
 
 def build(story: list[Flowable], *, title: str, author: str, subject: str) -> bytes:
     """Lay the story out on A4 with the decree's margins; page numbers from page 2, top centre."""
-    register_fonts()
     buf = io.BytesIO()
-
-    def on_page(canv: Canvas, doc: BaseDocTemplate) -> None:
-        page = canv.getPageNumber()
-        if page >= 2:
-            canv.setFont(REGULAR, 13)
-            canv.drawCentredString(MARGIN_LEFT + TEXT_WIDTH / 2, PAGE_HEIGHT - MARGIN_TOP / 2 - 4, str(page))
-
-    doc = BaseDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=MARGIN_LEFT,
-        rightMargin=A4[0] - MARGIN_LEFT - TEXT_WIDTH,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=title,
-        author=author,
-        subject=subject,
-        creator="lienthong reports",
-        producer="lienthong",
-        invariant=1,
-        initialFontName=REGULAR,
-        initialFontSize=13,
-        lang="vi-VN",
-    )
-    frame = Frame(
-        MARGIN_LEFT,
-        MARGIN_BOTTOM,
-        TEXT_WIDTH,
-        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="text",
-    )
-    doc.addPageTemplates([PageTemplate(id="a4", frames=[frame], onPage=on_page)])
+    doc = a4_template(buf, title=title, author=author, subject=subject, creator="lienthong reports")
     doc.build(story)
     return buf.getvalue()
