@@ -34,6 +34,7 @@ TOOL_PACKAGES = {
     "pdffonts": "poppler-utils",
     "pdftoppm": "poppler-utils",
     "certutil": "libnss3-tools",
+    "zbarimg": "zbar-tools",
 }
 
 
