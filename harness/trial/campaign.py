@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from harness.paths import REPO_ROOT
+from harness.pki import TestPki
 from harness.scenarios.axis_watch import ControlPlaneError, journal_time
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
@@ -102,6 +105,11 @@ class Campaign:
         self.topology = load_topology(plan.topology)
         self.roster_errors: list[str] = []
         self.report_errors: list[str] = []
+
+    @cached_property
+    def pki(self) -> TestPki:
+        """The topology's test PKI: the issuer's signer and the certificate that signs the reports."""
+        return pki_for_topology(self.topology)
 
     def close(self) -> None:
         self.store.close()
@@ -245,7 +253,8 @@ class Campaign:
         end = start + result.seconds + 2
         extract = [r for r in rows if start <= journal_time(r) <= end]
         directory.mkdir(parents=True, exist_ok=True)
-        name = f"{result.agency}-{result.scenario_id}-a{result.attempt}-{abs(hash(result.name)) % 10**8}-nhat-ky.json"
+        tag = zlib.crc32(result.name.encode()) % 10**8  # stable across runs, unlike hash()
+        name = f"{result.agency}-{result.scenario_id}-a{result.attempt}-{tag}-nhat-ky.json"
         path = directory / name
         path.write_text(json.dumps(extract, ensure_ascii=False, indent=1), encoding="utf-8")
         result.evidence.append(str(path))
@@ -281,8 +290,7 @@ class Campaign:
 
     def summary(self, trial_round: TrialRound, agencies: list[str]) -> TrialSummary:
         self.store.set_exchange(trial_round.number, self.exchange())
-        pki = pki_for_topology(self.topology)
-        issuer = find_issuer(self.topology, pki, self.plan.issuer, near=agencies[0] if agencies else None)
+        issuer = find_issuer(self.topology, self.pki, self.plan.issuer, near=agencies[0] if agencies else None)
         summary = self.store.summary(trial_round.number, expected_scenarios(FEATURES / "rt"), issuer)
         summary.statements = [s for s in summary.statements if s.agency.organ_id in agencies]
         summary.stats = {k: v for k, v in summary.stats.items() if k in agencies}
@@ -293,7 +301,7 @@ class Campaign:
 
         agencies = {s.agency.organ_id for s in summary.statements}
         runs = [r for r in self.store.results(summary.round.number) if r.agency in agencies]
-        manifest = render_all(summary, self.plan.out_dir, pki=pki_for_topology(self.topology), runs=runs)
+        manifest = render_all(summary, self.plan.out_dir, pki=self.pki, runs=runs)
         self.report_errors = [f"{e.output}: {e.message_vi}" for e in manifest.errors]
         return [self.plan.out_dir / e.path for e in manifest.files]
 
