@@ -35,6 +35,8 @@ TOOL_PACKAGES = {
     "pdftoppm": "poppler-utils",
     "certutil": "libnss3-tools",
     "zbarimg": "zbar-tools",
+    "chromium": "chromium",
+    "chromedriver": "chromium-driver",
 }
 
 

@@ -129,3 +129,19 @@ def test_page_one_renders_like_an_administrative_appendix(demo_trial: DemoTrial,
     title = next((x, y) for t, x, y in words if t == "PHỤ")
     assert motto[0] > width * 0.35 and motto[1] < 120, motto
     assert abs(title[0] - width / 2) < width * 0.15 and title[1] > motto[1], title
+
+
+def test_the_demo_prints_the_console_and_a_working_administrator_login(demo_trial: DemoTrial) -> None:
+    from harness.trial.accounts import AccountStore
+    from harness.trial.store import CampaignStore
+
+    text = " ".join(demo_trial.stdout.split())
+    assert "Bảng điều khiển: http://127.0.0.1:8090/" in text
+    found = re.search(r"Tài khoản quản trị: quantri / mật khẩu (\S+)", text)
+    assert found, text[-1500:]
+    with CampaignStore.open(str(demo_trial.db)) as store:
+        accounts = AccountStore(store)
+        admin = accounts.authenticate("quantri", found.group(1))
+        assert admin is not None and admin.is_admin
+        assert accounts.get(CONFORMANT) is not None  # every roster agency has its account
+    assert (demo_trial.work / "tai-khoan.csv").read_text(encoding="utf-8-sig").count("\n") > len(roster_ids())

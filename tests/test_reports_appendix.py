@@ -14,7 +14,7 @@ import pytest
 from docx import Document
 
 from harness.pki import TestPki
-from harness.reports import Manifest, render_all, verification_code, verify_code
+from harness.reports import DEFAULT_VERIFY_BASE, Manifest, render_all, verification_code, verify_code, verify_url
 from harness.reports.text import MOTTO, SLOGAN
 from harness.reports.verification import qr_payload, qr_png
 from harness.scenarios.results import ScenarioResult
@@ -123,6 +123,7 @@ def test_docx_signature_block_names_signer_and_code(rendered: Rendered) -> None:
     assert "GIÁM ĐỐC" in right and "Trần Thị Bình" in right
     code = rendered.manifest.codes[data.FAILING]
     assert f"Mã xác thực: {code}" in left
+    assert f"Tra cứu: {DEFAULT_VERIFY_BASE}/xac-minh/{code}" in left
     assert len(doc.inline_shapes) == 1  # the QR code
 
 
@@ -269,8 +270,11 @@ def test_verification_code_is_recomputable_and_changes_with_the_result(rendered:
 
 def test_qr_code_decodes_to_the_payload(rendered: Rendered, tmp_path: Path) -> None:
     statement = rendered.statement(data.FAILING)
+    code = rendered.manifest.codes[data.FAILING]
     payload = qr_payload(statement)
-    assert payload == f"{data.FAILING}|1|{rendered.manifest.codes[data.FAILING]}"
+    assert payload == f"{DEFAULT_VERIFY_BASE}/xac-minh/{code}" == f"http://127.0.0.1:8090/xac-minh/{code}"
+    assert payload == verify_url(code) == verify_url(code, DEFAULT_VERIFY_BASE + "/")
+    assert qr_payload(statement, "https://lienthong.example.vn") == f"https://lienthong.example.vn/xac-minh/{code}"
     require_tool("zbarimg")
     png = tmp_path / "qr.png"
     png.write_bytes(qr_png(payload))
@@ -283,3 +287,13 @@ def test_qr_code_decodes_to_the_payload(rendered: Rendered, tmp_path: Path) -> N
     (page,) = tmp_path.glob("pg*.png")
     decoded = subprocess.run(["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True).stdout.strip()
     assert decoded == payload
+    # The DOCX carries the same QR code.
+    docx = Document(str(rendered.file("appendix-docx", data.FAILING)))
+    (image,) = [p for p in docx.part.package.iter_parts() if p.content_type == "image/png"]
+    docx_png = tmp_path / "docx-qr.png"
+    docx_png.write_bytes(image.blob)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(docx_png)], capture_output=True, text=True).stdout.strip()
+    assert decoded == payload
+    # ... and the address is printed beside the code, for whoever cannot scan it.
+    text = re.sub(r"\s+", " ", _pdftotext(pdf))
+    assert f"Mã xác thực: {code} " in text and f"Tra cứu: {payload}" in text

@@ -22,6 +22,7 @@ COMMANDS = {
     "load": "harness.cli.load_cmd:load_command",
     "trial": "harness.cli.trial_cmd:trial_group",
     "demo": "harness.cli.trial_run_cmd:demo_command",
+    "console": "harness.cli.console_cmd:console_command",
 }
 """Command name -> "module:attribute" of its click command."""
 

@@ -310,10 +310,14 @@ def status_command(db: str, round_number: int | None, features: Path) -> None:
 
 
 def _add_run_command() -> None:
-    """`trial run` lives in its own module (the campaign runner and its progress display)."""
+    """`trial run` lives in its own module (the campaign runner and its progress display), the console's
+    accounts in the console's."""
+    from harness.cli.console_cmd import accounts_command, user_command
     from harness.cli.trial_run_cmd import run_command
 
     trial_group.add_command(run_command)
+    trial_group.add_command(accounts_command)
+    trial_group.add_command(user_command)
 
 
 _add_run_command()

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from harness.edxml.formats import ICT
 from harness.paths import REPO_ROOT
+from harness.reports.verification import DEFAULT_VERIFY_BASE
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.timing import PRESETS
 from harness.trial.campaign import TrialError, TrialPlan, TrialRun, run_trial
@@ -188,6 +189,25 @@ def _plan_options(f: Any) -> Any:
     default=None,
     help="Thư mục làm việc (mô phỏng, minh chứng); mặc định cạnh kho kết quả.",
 )
+@click.option(
+    "--operated",
+    multiple=True,
+    help="Cơ quan do văn thư thao tác qua bảng điều khiển (danh sách việc); lặp lại được.",
+)
+@click.option("--rerun", is_flag=True, help="Chạy lại cả các kịch bản đã có kết quả (lần chạy mới).")
+@click.option(
+    "--answer-timeout",
+    type=float,
+    default=3600.0,
+    show_default=True,
+    help="Số giây chờ văn thư trả lời một xác nhận.",
+)
+@click.option(
+    "--verify-base",
+    default=DEFAULT_VERIFY_BASE,
+    show_default=True,
+    help="Địa chỉ bảng điều khiển; mã QR trên phụ lục trỏ tới <địa chỉ>/xac-minh/<mã>.",
+)
 @_plan_options
 def run_command(
     topology: Path,
@@ -199,6 +219,10 @@ def run_command(
     letter: str | None,
     issuer: str | None,
     work_dir: Path | None,
+    operated: tuple[str, ...],
+    rerun: bool,
+    answer_timeout: float,
+    verify_base: str,
     out_dir: Path | None,
     time_preset: str,
     time_scale: float,
@@ -229,6 +253,10 @@ def run_command(
         deadlines=PRESETS[time_preset].scaled(time_scale),
         hosts=hosts,
         retries=retries,
+        operated=operated,
+        rerun=rerun,
+        answer_timeout=answer_timeout,
+        verify_base=verify_base,
     )
     run = execute(plan, console)
     print_outcome(run, plan, console)
@@ -243,10 +271,14 @@ def run_command(
     help="Thư mục làm việc (mặc định .lienthong/demo).",
 )
 @click.option("--resume", is_flag=True, help="Tiếp tục lần chạy demo trước thay vì chạy lại từ đầu.")
+@click.option("--console", "keep_console", is_flag=True, help="Sau khi chạy, mở bảng điều khiển cho đến khi Ctrl+C.")
+@click.option("--bind", default="127.0.0.1:8090", show_default=True, help="Địa chỉ của bảng điều khiển.")
 @_plan_options
 def demo_command(
     work_dir: Path | None,
     resume: bool,
+    keep_console: bool,
+    bind: str,
     out_dir: Path | None,
     time_preset: str,
     time_scale: float,
@@ -281,6 +313,36 @@ def demo_command(
     )
     if not resume and (plan.out_dir / "manifest.json").exists():
         shutil.rmtree(plan.out_dir, ignore_errors=True)  # only a folder our reports wrote
+    plan.verify_base = f"http://{bind}"
     console.print(f"[bold]Demo chạy thử liên thông[/]: {DEMO_TOPOLOGY.relative_to(REPO_ROOT)}")
     run = execute(plan, console)
     print_outcome(run, plan, console)
+    login = demo_accounts(plan.db, work)
+    console.print(
+        f"Bảng điều khiển: [bold]{plan.verify_base}/[/] — chạy [bold]lienthong console --db {plan.db}[/]"
+        + ("" if keep_console else " (hoặc lienthong demo --console)")
+    )
+    console.print(f"Tài khoản quản trị: [bold]{login[0]}[/] / mật khẩu [bold]{login[1]}[/]")
+    console.print(f"Tài khoản của các cơ quan và nhà cung cấp: {work / 'tai-khoan.csv'}")
+    if keep_console:
+        from harness.cli.console_cmd import serve_console
+
+        serve_console(plan.db, bind, DEMO_TOPOLOGY, None, console)
+
+
+DEMO_ADMIN = "quantri"
+
+
+def demo_accounts(db: str, work: Path) -> tuple[str, str]:
+    """The demo campaign's administrator (a fresh password each run) and one account per agency and vendor."""
+    from harness.cli.console_cmd import write_accounts
+    from harness.trial.accounts import ADMIN, AccountStore, NewAccount, new_password
+    from harness.trial.store import CampaignStore
+
+    password = new_password()
+    with CampaignStore.open(db) as store:
+        accounts = AccountStore(store)
+        admin = accounts.create(DEMO_ADMIN, password, role=ADMIN, display_name="Quản trị Sở TT&TT", replace=True)
+        created = [NewAccount(admin, password), *accounts.from_roster()]
+    write_accounts(created, work / "tai-khoan.csv")
+    return DEMO_ADMIN, password

@@ -10,6 +10,13 @@ document, the register shows the document once, ...). The answer, an optional no
 evidence file path are read line by line from `inp`; each attestation is appended to a JSONL log.
 A missing answer (no input stream, end of input, timeout, or no valid answer after the re-asks)
 is recorded as "không trả lời": attesting never blocks forever and never raises.
+
+With a `board` (the trial console's task list, harness.trial.tasks.StoreTaskBoard), every
+instruction and every attestation is also posted as a task for the agency's clerk; an attestation
+then waits on the clerk's answer in the console (done / not possible, note, screenshots) instead of
+standard input, with the same timeout. An instruction the clerk marks "not possible" ends the
+scenario's wait on the axis early (`abandoned`). The terminal stays the other way: without a board
+nothing changes.
 """
 
 from __future__ import annotations
@@ -18,12 +25,13 @@ import json
 import queue
 import sys
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from harness.backchannel.models import ACTION_STATUS, Action, ReceivedDocument, SendRequest, SentDocument
 from harness.drivers.base import Attestation, Command
@@ -62,6 +70,43 @@ SIGNING_RULE = (
     "văn bản không ký số sẽ bị nơi nhận từ chối"
 )
 DEFAULT_REJECT_REASON = "Văn bản gửi không đúng thẩm quyền (kiểm thử liên thông)"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskAnswer:
+    """A clerk's answer to a posted task."""
+
+    state: str
+    """done, impossible or expired."""
+    who: str
+    note: str = ""
+    files: list[str] | None = None
+
+
+class TaskBoard(Protocol):
+    """Where instructions and attestations are posted for a clerk, and their answers read back."""
+
+    def post(
+        self,
+        number: int,
+        kind: str,
+        title: str,
+        text: str,
+        *,
+        expect_vi: str = "",
+        document: str = "",
+        deadline: datetime | None = None,
+    ) -> int: ...
+
+    def set_deadline(self, task_id: int, deadline: datetime) -> None: ...
+
+    def poll(self, task_id: int) -> TaskAnswer | None:
+        """None while the task is open."""
+
+    def expire(self, task_id: int) -> None: ...
+
+
+BOARD_POLL_SECONDS = 0.3
 
 
 class _Default(Enum):
@@ -114,6 +159,7 @@ class OperatorDriver:
         log_path: Path,
         agencies: dict[str, str] | None = None,
         answer_timeout: float | None = 3600.0,
+        board: TaskBoard | None = None,
     ) -> None:
         """`out` defaults to stdout and `inp` to stdin (None: nobody answers, every attestation is
         "không trả lời"). `agencies` maps agency codes to names for readable instructions.
@@ -127,6 +173,10 @@ class OperatorDriver:
         self.agencies = dict(agencies or {})
         self.agencies.setdefault(organ_id, agency_name)
         self.answer_timeout = answer_timeout
+        self.board = board
+        self._task: int | None = None
+        """The board task of the latest instruction (what the scenario now waits for on the axis)."""
+        self._task_title = ""
         self.instructions: list[Instruction] = []
         self.attestations: list[Attestation] = []
         self._step = 0
@@ -170,14 +220,29 @@ class OperatorDriver:
         sender = self.agency(from_organ or parsed.organ_id)
         return f"văn bản số {parsed.number}/{parsed.notation} ngày {date} của {sender}, DocumentId «{document_id}»"
 
-    def _instruct(self, title: str, lines: list[str], expect: str) -> Command:
+    def _instruct(self, title: str, lines: list[str], expect: str, document: str = "") -> Command:
         number = self._next_step()
         header = f"══ Bước {number} · {title} · văn thư {self.agency_name} ({self.organ_id}) ══"
         body = [header, *lines, f"→ Bộ kiểm thử sẽ chờ trên trục: {expect}"]
         text = "\n".join(body)
         self.instructions.append(Instruction(number, title, text, _now()))
         self._print("\n" + text)
+        if self.board is not None:
+            self._task = self.board.post(
+                number, "instruction", title, "\n".join(lines), expect_vi=expect, document=document
+            )
+            self._task_title = title
         return Command(True, instructed_only=True)
+
+    def abandoned(self) -> str | None:
+        """Why the scenario need not wait any longer: the clerk marked the current instruction not possible."""
+        if self.board is None or self._task is None:
+            return None
+        answer = self.board.poll(self._task)
+        if answer is None or answer.state != "impossible":
+            return None
+        note = f": «{answer.note}»" if answer.note else ""
+        return f"văn thư {answer.who} báo không thực hiện được bước «{self._task_title}»{note}"
 
     # -- Driver ---------------------------------------------------------------------------------
 
@@ -264,7 +329,7 @@ class OperatorDriver:
                 title = f"{verb} yêu cầu thu hồi, cập nhật, thay thế"
         if reason and action not in (Action.REJECT, Action.AGREE, Action.REFUSE):
             lines.append(f"Ghi chú: «{reason}»")
-        return self._instruct(title, lines, expect)
+        return self._instruct(title, lines, expect, document=doc)
 
     def recall(self, document_id: str, reason: str = "") -> Command:
         lines = [
@@ -273,7 +338,8 @@ class OperatorDriver:
             f"  «{reason or 'Thu hồi để kiểm thử liên thông'}»",
         ]
         expect = "gói tin trạng thái 13 (hoặc văn bản thu hồi, loại nghiệp vụ 1) gửi mọi nơi nhận"
-        return self._instruct("Thu hồi văn bản đã gửi", lines, expect)
+        doc = self.document(document_id, self.organ_id)
+        return self._instruct("Thu hồi văn bản đã gửi", lines, expect, document=doc)
 
     def received(self, document_id: str | None = None, from_organ: str | None = None) -> list[ReceivedDocument] | None:
         return None
@@ -288,6 +354,8 @@ class OperatorDriver:
         self._print(
             f"⏳ Đang chờ trên trục: {what_vi}. Hạn chót {deadline:%H:%M:%S} ngày {deadline:%d/%m/%Y} ({span})."
         )
+        if self.board is not None and self._task is not None:
+            self.board.set_deadline(self._task, deadline)
         return deadline
 
     # -- attestations ---------------------------------------------------------------------------
@@ -368,7 +436,39 @@ class OperatorDriver:
             self._print(f"Không tìm thấy tệp «{path}».")
         return []
 
+    def _attest_on_board(self, board: TaskBoard, number: int, step_vi: str) -> Attestation:
+        """Post the question as a task and wait for the clerk's answer in the console, as long as for a typed one."""
+        deadline = _now() + timedelta(seconds=self.answer_timeout) if self.answer_timeout is not None else None
+        task = board.post(
+            number,
+            "attestation",
+            step_vi,
+            f"{step_vi}\nTrả lời «Đã thực hiện» nếu đúng như vậy, «Không thực hiện được» nếu không; "
+            "kèm ghi chú và ảnh chụp màn hình của hệ thống.",
+            deadline=deadline,
+        )
+        answer: TaskAnswer | None = None
+        while answer is None:
+            answer = board.poll(task)
+            if answer is None:
+                if deadline is not None and _now() >= deadline:
+                    board.expire(task)
+                    break
+                time.sleep(BOARD_POLL_SECONDS)
+        if answer is None or answer.state not in ("done", "impossible"):
+            return Attestation(self.operator, step_vi, ANSWER_NONE, _now(), "Quá hạn, văn thư chưa trả lời", [])
+        verdict = ANSWER_YES if answer.state == "done" else ANSWER_NO
+        return Attestation(answer.who or self.operator, step_vi, verdict, _now(), answer.note, list(answer.files or []))
+
     def attest(self, step_vi: str) -> Attestation:
+        if self.board is not None:
+            number = self._next_step()
+            self._print(f"\n══ Xác nhận {number} · chờ văn thư trả lời trên trang chạy thử ══\n{step_vi}")
+            attestation = self._attest_on_board(self.board, number, step_vi)
+            self.attestations.append(attestation)
+            self._record(attestation)
+            self._print(f"Đã ghi nhận: {attestation.answer}" + (f" — {attestation.note}" if attestation.note else ""))
+            return attestation
         self._drop_stale()
         number = self._next_step()
         self._print(f"\n══ Xác nhận {number} · người vận hành {self.operator} ══")

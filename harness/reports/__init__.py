@@ -13,16 +13,19 @@ from harness.reports.pdf_appendix import appendix_pdf, summary_pdf
 from harness.reports.pdf_sign import sign_report, stamp_reference
 from harness.reports.render import Manifest, ManifestEntry, ManifestError, render_all
 from harness.reports.verification import (
+    DEFAULT_VERIFY_BASE,
     canonical_content,
     qr_payload,
     summary_code,
     verification_code,
     verify_code,
+    verify_url,
 )
 from harness.reports.view import AgencyView, SummaryView, agency_view, frame_of, report_time, summary_view
 from harness.reports.xlsx import workbook_xlsx
 
 __all__ = [
+    "DEFAULT_VERIFY_BASE",
     "AgencyView",
     "Bundle",
     "Manifest",
@@ -49,6 +52,7 @@ __all__ = [
     "summary_view",
     "verification_code",
     "verify_code",
+    "verify_url",
     "workbook_xlsx",
     "write_bundle",
 ]

@@ -57,7 +57,7 @@ def appendix_docx(view: AgencyView, frame: Frame) -> bytes:
     p = para(doc, space_before=8)
     p.add_run("Kết luận: ").bold = True
     p.add_run(view.conclusion_vi)
-    signature_block(doc, frame, view.code, qr_png(view.qr_payload))
+    signature_block(doc, frame, view.code, qr_png(view.qr_payload), view.verify_url)
     return to_bytes(doc)
 
 

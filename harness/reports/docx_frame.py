@@ -187,15 +187,19 @@ def grid_table(
     return table
 
 
-def signature_block(doc: Document, frame: Frame, code: str, qr: bytes) -> None:
-    """Verification code and QR on the left; position and signer on the right (Decree 30 closing)."""
+def signature_block(doc: Document, frame: Frame, code: str, qr: bytes, url: str = "") -> None:
+    """Verification code and QR on the left (with `url`, the page to look the code up); position
+    and signer on the right (Decree 30 closing)."""
     para(doc, space_after=6)
-    table = layout_table(doc, 1, [75, TEXT_WIDTH_MM - 75])
+    left_mm = 85 if url else 75  # room for the default address on one line (7.5 pt, cell margins)
+    table = layout_table(doc, 1, [left_mm, TEXT_WIDTH_MM - left_mm])
     left, right = table.rows[0].cells
     p = para(left, first=True)
     p.add_run().add_picture(io.BytesIO(qr), width=Mm(26))
     para(left, f"Mã xác thực: {code}", bold=True, size=10)
     para(left, "Mã được tính lại từ kết quả đã ghi nhận để đối chiếu bản này.", italic=True, size=9)
+    if url:
+        para(left, f"Tra cứu: {url}", size=7.5)
     centre = WD_ALIGN_PARAGRAPH.CENTER
     para(right, (frame.position or "Thủ trưởng cơ quan").upper(), bold=True, size=BODY_PT, align=centre, first=True)
     para(right, space_before=72)  # room for the signature

@@ -37,7 +37,7 @@ def appendix_pdf(view: AgencyView, frame: Frame) -> bytes:
         grid(ITEM_HEADERS, rows, widths, centred=(0, 2, 3)),
         Spacer(1, 3 * mm),
         labelled("Kết luận", view.conclusion_vi),
-        closing(frame, view.code, view.qr_payload),
+        closing(frame, view.code, view.qr_payload, view.verify_url),
     ]
     return build(story, title=f"{APPENDIX_TITLE} - {view.name}", author=frame.issuer_name, subject=view.organ_id)
 

@@ -39,6 +39,9 @@ from harness.reports.verification import qr_widget
 from harness.reports.view import Frame as ReportFrame
 
 CELL_PT = 10
+URL_PT = 7.5
+CLOSING_LEFT, CLOSING_LEFT_URL = 70, 82
+"""Width (mm) of the closing's code column; wider when it prints the verification address."""
 _BASE_TABLE_STYLE = [
     ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cell default would add a Helvetica resource
     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -143,9 +146,10 @@ def qr_drawing(payload: str, size: float = 30 * mm) -> Drawing:
     return drawing
 
 
-def closing(frame: ReportFrame, code: str, payload: str) -> Flowable:
-    """Verification code and QR on the left; position, room for the signature and the signer on
-    the right (where "Nơi nhận" and the signature go on a Decree 30 document)."""
+def closing(frame: ReportFrame, code: str, payload: str, url: str = "") -> Flowable:
+    """Verification code and QR on the left (with `url`, the page to look the code up, printed
+    under it); position, room for the signature and the signer on the right (where "Nơi nhận"
+    and the signature go on a Decree 30 document)."""
     small = style("code", BOLD, 10, align=TA_CENTER)
     note = style("code-note", ITALIC, 9, align=TA_CENTER)
     left: list[Flowable] = [
@@ -153,12 +157,16 @@ def closing(frame: ReportFrame, code: str, payload: str) -> Flowable:
         Paragraph(f"Mã xác thực: {escape(code)}", small),
         Paragraph("Mã được tính lại từ kết quả đã ghi nhận để đối chiếu bản này.", note),
     ]
+    if url:
+        # The address goes on its own line when "Tra cứu: <address>" does not fit the column.
+        left.append(Paragraph(f"Tra cứu: {escape(url)}", style("code-url", REGULAR, URL_PT, align=TA_CENTER)))
+    left_width = (CLOSING_LEFT_URL if url else CLOSING_LEFT) * mm
     right: list[Flowable] = [
         text((frame.position or "Thủ trưởng cơ quan").upper(), "signer"),
         Spacer(1, 26 * mm),
         text(frame.signer_name, "signer"),
     ]
-    table = Table([[left, right]], colWidths=[70 * mm, TEXT_WIDTH - 70 * mm], style=TableStyle(_LAYOUT_STYLE))
+    table = Table([[left, right]], colWidths=[left_width, TEXT_WIDTH - left_width], style=TableStyle(_LAYOUT_STYLE))
     return KeepTogether([Spacer(1, 6 * mm), table])
 
 

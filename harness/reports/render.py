@@ -31,7 +31,7 @@ from harness.reports.junit import junit_xml
 from harness.reports.pdf_appendix import appendix_pdf, summary_pdf
 from harness.reports.pdf_sign import sign_report, stamp_reference
 from harness.reports.text import clean, safe_name
-from harness.reports.verification import summary_code
+from harness.reports.verification import DEFAULT_VERIFY_BASE, summary_code
 from harness.reports.view import AgencyView, agency_view, frame_of, report_time, summary_view
 from harness.reports.xlsx import workbook_xlsx
 from harness.scenarios.results import Outcome, ScenarioResult
@@ -180,13 +180,14 @@ def _agency(
     pki: TestPki,
     journal_for: JournalFor | None,
     evidence_root: Path | None,
+    verify_base: str,
 ) -> AgencyView:
     """Everything of one agency; raises only when its appendix cannot be worked out at all."""
     organ_id = statement.agency.organ_id
     folder = safe_name(organ_id)
     as_of = report_time(summary)
     bundles = _bundles(w, statement, folder, journal_for, evidence_root)
-    view = agency_view(statement, as_of=as_of, bundles=bundles)
+    view = agency_view(statement, as_of=as_of, bundles=bundles, verify_base=verify_base)
     frame = frame_of(summary.issuer, statement.round, as_of.date())
     w.manifest.codes[organ_id] = view.code
     try:
@@ -250,13 +251,15 @@ def render_all(
     journal_for: JournalFor | None = None,
     runs: Iterable[ScenarioResult] | None = None,
     evidence_root: Path | None = None,
+    verify_base: str = DEFAULT_VERIFY_BASE,
 ) -> Manifest:
     """Write every report of the round under `out_dir` and return (and save) the manifest.
 
     `runs` are all scenario runs of the round (every attempt) for the "Lần chạy" views; without
     them the latest attempts the statements hold are listed. `journal_for` gives the axis journal
     extract of a failed scenario for its evidence bundle. PDFs are signed with the agency
-    certificate of `summary.issuer.organ_id` in `pki`.
+    certificate of `summary.issuer.organ_id` in `pki`. Each appendix's QR code (and the address
+    printed beside it) is the console's verification page, `<verify_base>/xac-minh/<code>`.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir, clean(summary.round.name), report_time(summary).isoformat(timespec="seconds"))
@@ -273,7 +276,15 @@ def render_all(
             continue
         seen.add(folder)
         try:
-            view = _agency(w, statement, summary, pki=pki, journal_for=journal_for, evidence_root=evidence_root)
+            view = _agency(
+                w,
+                statement,
+                summary,
+                pki=pki,
+                journal_for=journal_for,
+                evidence_root=evidence_root,
+                verify_base=verify_base,
+            )
         except Exception as exc:
             w.fail("agency", organ_id, exc)
             skipped.append(f"Không lập được phụ lục của cơ quan {organ_id}: dữ liệu kết quả không hợp lệ.")

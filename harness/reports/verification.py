@@ -15,6 +15,7 @@ import json
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from PIL import Image, ImageDraw
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -26,6 +27,9 @@ CODE_VERSION = 1
 CODE_PREFIX = "LT"
 _GROUP = 4
 _CODE_BYTES = 10  # 80 bits: 16 base32 characters
+DEFAULT_VERIFY_BASE = "http://127.0.0.1:8090"
+"""Where the console serves its public verification page (`<base>/xac-minh/<code>`)."""
+VERIFY_PATH = "/xac-minh/"
 
 
 def _instant(dt: datetime | None) -> str | None:
@@ -98,9 +102,14 @@ def verify_code(statement: AgencyStatement, code: str) -> bool:
     return _normalise(code) == _normalise(verification_code(statement))
 
 
-def qr_payload(statement: AgencyStatement) -> str:
-    """What the appendix's QR code holds: the agency, the round and the code."""
-    return f"{statement.agency.organ_id}|{statement.round.number}|{verification_code(statement)}"
+def verify_url(code: str, base: str = DEFAULT_VERIFY_BASE) -> str:
+    """The console's verification page of `code`: "http://127.0.0.1:8090/xac-minh/LT-7K3F-9QX2-ABCD-EF12"."""
+    return base.rstrip("/") + VERIFY_PATH + quote(code, safe="-")
+
+
+def qr_payload(statement: AgencyStatement, base: str = DEFAULT_VERIFY_BASE) -> str:
+    """What the appendix's QR code holds: the verification page of its code on the console at `base`."""
+    return verify_url(verification_code(statement), base)
 
 
 def qr_widget(payload: str) -> QrCodeWidget:

@@ -20,7 +20,7 @@ from harness.reports.text import (
     ict,
     percent_vi,
 )
-from harness.reports.verification import qr_payload, verification_code
+from harness.reports.verification import DEFAULT_VERIFY_BASE, qr_payload, verification_code
 from harness.scenarios.results import OUTCOME_VI, Outcome, ScenarioResult
 from harness.trial.statement import (
     AgencyStatement,
@@ -105,6 +105,11 @@ class AgencyView:
     """ "Hoàn thành (hoàn thành lúc 10:15 ngày 20/11/2026 — đúng hạn)" and the like."""
     code: str
     qr_payload: str
+    """The console's verification page of `code` (`<base>/xac-minh/<code>`), also printed as text."""
+
+    @property
+    def verify_url(self) -> str:
+        return self.qr_payload
 
     @property
     def vendor_system_vi(self) -> str:
@@ -224,9 +229,14 @@ def _conclusion(statement: AgencyStatement, late: bool, trial_round: TrialRound)
 
 
 def agency_view(
-    statement: AgencyStatement, *, as_of: datetime, bundles: Mapping[str, Sequence[str]] | None = None
+    statement: AgencyStatement,
+    *,
+    as_of: datetime,
+    bundles: Mapping[str, Sequence[str]] | None = None,
+    verify_base: str = DEFAULT_VERIFY_BASE,
 ) -> AgencyView:
-    """The appendix of one agency; `bundles` maps a run-test ID to the evidence ZIPs of its failures."""
+    """The appendix of one agency; `bundles` maps a run-test ID to the evidence ZIPs of its failures,
+    `verify_base` is the console the QR code points to."""
     late = is_late(statement, as_of)
     rows = []
     for n, item in enumerate(statement.items, start=1):
@@ -265,7 +275,7 @@ def agency_view(
         late=late,
         conclusion_vi=_conclusion(statement, late, trial_round),
         code=verification_code(statement),
-        qr_payload=qr_payload(statement),
+        qr_payload=qr_payload(statement, verify_base),
     )
 
 

@@ -107,6 +107,10 @@ class Watchdog:
         if time.monotonic() < self.next_look:
             return None
         self.next_look = time.monotonic() + 0.5
+        abandoned = getattr(self.ctx.driver, "abandoned", None)
+        reason = abandoned() if callable(abandoned) else None
+        if isinstance(reason, str) and reason:
+            return reason
         sut = self.ctx.require_sut()
         rows = _watch(self.ctx).journal(system_id=sut.system_id, after=self.after)
         refused = [r for r in rows if r["status"] != "OK"]

@@ -169,6 +169,8 @@ class Job:
     attempt: int = 1
     round_name: str = ""
     done: Callable[[ScenarioResult], None] | None = field(default=None, repr=False)
+    begin: Callable[[], None] | None = field(default=None, repr=False)
+    """Called just before the scenario starts (live progress, the clerk's task context)."""
 
 
 def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[ScenarioResult]:
@@ -181,6 +183,8 @@ def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[Scenari
     def lane(items: list[tuple[int, Job]]) -> list[tuple[int, ScenarioResult]]:
         out = []
         for index, job in items:
+            if job.begin:
+                job.begin()
             r = run_scenario(
                 world,
                 job.scenario,

@@ -374,3 +374,14 @@ __all__ = [
     "validation_context",
     "widget",
 ]
+
+
+def last_signature_covers_file(data: bytes) -> bool:
+    """Whether the last signature covers every byte of the file (no incremental update after it)."""
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        signatures = read_signatures(open_pdf(data))
+        return bool(signatures) and signatures[-1].evaluate_signature_coverage() is SignatureCoverageLevel.ENTIRE_FILE
+    except Exception:  # pyHanko raises many types on broken files
+        return False

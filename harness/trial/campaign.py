@@ -18,10 +18,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
+from harness.drivers.base import Driver
+from harness.drivers.operator import OperatorDriver
 from harness.paths import REPO_ROOT
 from harness.pki import TestPki
+from harness.reports.verification import DEFAULT_VERIFY_BASE
 from harness.scenarios.axis_watch import ControlPlaneError, journal_time
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
@@ -29,11 +32,17 @@ from harness.scenarios.simulated_world import SimulatedWorld
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.scenarios.world import World, WorldError, pki_for_topology
 from harness.trial.expected import expected_scenarios
+from harness.trial.issued import record_issued
 from harness.trial.issuer import find_issuer
+from harness.trial.live import clear_running, mark_running
 from harness.trial.roster import read_roster
 from harness.trial.statement import TrialRound, TrialSummary
 from harness.trial.store import CampaignStore
+from harness.trial.tasks import StoreTaskBoard, TaskStore
 from simulators.topology import load_topology
+
+if TYPE_CHECKING:
+    from harness.reports.render import Manifest
 
 FEATURES = REPO_ROOT / "features"
 AGENCIES_PER_HOST = 7
@@ -71,6 +80,15 @@ class TrialPlan:
     retries: int = 0
     """Run a failed scenario again (next attempt) after the others; the latest attempt counts."""
     reports: bool = True
+    operated: tuple[str, ...] = ()
+    """Agencies whose system a clerk works through the console (operator driver with the task list); no
+    simulated system is started for them: their real system connects to the simulated axis."""
+    rerun: bool = False
+    """Run the chosen scenarios again (next attempt) even when they already have a result."""
+    answer_timeout: float = 3600.0
+    """How long an operator-driven scenario waits for the clerk's answer to an attestation."""
+    verify_base: str = DEFAULT_VERIFY_BASE
+    """The console's address; the appendices' QR codes point to <verify_base>/xac-minh/<code>."""
 
 
 @dataclass
@@ -105,6 +123,7 @@ class Campaign:
         self.topology = load_topology(plan.topology)
         self.roster_errors: list[str] = []
         self.report_errors: list[str] = []
+        self._logs: list[TextIO] = []
 
     @cached_property
     def pki(self) -> TestPki:
@@ -112,6 +131,8 @@ class Campaign:
         return pki_for_topology(self.topology)
 
     def close(self) -> None:
+        for log in self._logs:
+            log.close()
         self.store.close()
 
     # Set-up -----------------------------------------------------------------------------------
@@ -163,8 +184,10 @@ class Campaign:
         scenarios = self.scenarios()
         pending: dict[str, list[Scenario]] = {}
         skipped = 0
+        self.store.set_meta("campaign.topology", str(Path(self.plan.topology).absolute()))
+        self.store.set_meta("campaign.work_dir", str(Path(self.plan.work_dir).absolute()))
         for organ in agencies:
-            done = self.store.done(trial_round.number, organ)
+            done = set() if self.plan.rerun else self.store.done(trial_round.number, organ)
             todo = [s for s in scenarios if (s.scenario_id, s.name) not in done]
             skipped += len(scenarios) - len(todo)
             if todo:
@@ -185,18 +208,20 @@ class Campaign:
         shutil.rmtree(world_dir, ignore_errors=True)
         session = time.strftime("%Y%m%d-%H%M%S")
         suts = list(pending)
-        self.listen("phase", f"Khởi động trục mô phỏng và {len(suts)} hệ thống mô phỏng")
+        simulated = [o for o in suts if o not in plan.operated]
+        self.listen("phase", f"Khởi động trục mô phỏng và {len(simulated)} hệ thống mô phỏng")
+        clear_running(self.store, trial_round.number)
         recorder = Recorder(plan.work_dir / "results.jsonl")
         evidence = plan.work_dir / "evidence" / f"round-{trial_round.number}"
         try:
             sim = SimulatedWorld(
                 plan.topology,
                 world_dir,
-                suts=suts,
+                suts=simulated,
                 deadlines=plan.deadlines,
                 recorder=recorder,
                 evidence_dir=evidence,
-                hosts=min(plan.hosts, -(-len(suts) // AGENCIES_PER_HOST)),
+                hosts=min(plan.hosts, -(-max(len(simulated), 1) // AGENCIES_PER_HOST)),
             )
             sim.start()
         except WorldError as exc:
@@ -206,9 +231,23 @@ class Campaign:
             assert world is not None
             jobs: list[Job] = []
             for lane, organ in enumerate(suts):
-                sut, driver = world.agency(organ), sim.driver(organ)
+                sut = world.agency(organ)
+                board = StoreTaskBoard(self.store, trial_round.number, organ) if organ in plan.operated else None
+                driver: Driver = self._operator(world, organ, board) if board is not None else sim.driver(organ)
                 for scenario in _ordered(pending[organ], lane, len(suts)):
                     attempt = self.store.next_attempt(trial_round.number, organ, scenario.scenario_id, scenario.name)
+
+                    def begin(
+                        organ: str = organ,
+                        scenario: Scenario = scenario,
+                        attempt: int = attempt,
+                        board: StoreTaskBoard | None = board,
+                    ) -> None:
+                        mark_running(
+                            self.store, trial_round.number, organ, scenario.scenario_id, scenario.name, attempt
+                        )
+                        if board is not None:
+                            board.begin(scenario.scenario_id, scenario.name, attempt)
 
                     def done(result: ScenarioResult, world: World = world) -> None:
                         if result.outcome in (Outcome.FAILED, Outcome.ERROR):
@@ -217,7 +256,15 @@ class Campaign:
                         self.listen("result", result)
 
                     jobs.append(
-                        Job(scenario, sut=sut, driver=driver, attempt=attempt, round_name=trial_round.name, done=done)
+                        Job(
+                            scenario,
+                            sut=sut,
+                            driver=driver,
+                            attempt=attempt,
+                            round_name=trial_round.name,
+                            done=done,
+                            begin=begin,
+                        )
                     )
             self.listen("phase", "Đang chạy các kịch bản")
             results = run_jobs(world, jobs, workers=len(suts))
@@ -238,7 +285,30 @@ class Campaign:
             self._save_exchange(world, session)
             return ran
         finally:
+            clear_running(self.store, trial_round.number)
+            if plan.operated:
+                TaskStore(self.store).expire_open(trial_round.number, plan.operated)
             sim.stop()
+
+    def _operator(self, world: World, organ: str, board: StoreTaskBoard) -> OperatorDriver:
+        """A clerk's driver: instructions and attestations go to the console's task list (and a log file)."""
+        entry = self.store.agency(organ)
+        sut = world.agency(organ)
+        log_dir = self.plan.work_dir / "operator"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        out = (log_dir / f"{organ}.log").open("a", encoding="utf-8")
+        self._logs.append(out)
+        return OperatorDriver(
+            organ,
+            entry.name if entry is not None else sut.name,
+            (entry.contact if entry is not None and entry.contact else "") or "Văn thư",
+            out=out,
+            inp=None,
+            log_path=log_dir / f"{organ}-xac-nhan.jsonl",
+            agencies={a.id: a.name for a in world.agencies.values()},
+            answer_timeout=self.plan.answer_timeout,
+            board=board,
+        )
 
     def _journal_evidence(self, world: World, result: ScenarioResult, directory: Path) -> None:
         """The SUT's calls to its axis while the scenario ran: what the evidence bundle shows."""
@@ -301,9 +371,34 @@ class Campaign:
 
         agencies = {s.agency.organ_id for s in summary.statements}
         runs = [r for r in self.store.results(summary.round.number) if r.agency in agencies]
-        manifest = render_all(summary, self.plan.out_dir, pki=self.pki, runs=runs)
+        manifest = render_all(summary, self.plan.out_dir, pki=self.pki, runs=runs, verify_base=self.plan.verify_base)
         self.report_errors = [f"{e.output}: {e.message_vi}" for e in manifest.errors]
+        self._register(summary, manifest)
         return [self.plan.out_dir / e.path for e in manifest.files]
+
+    def _register(self, summary: TrialSummary, manifest: Manifest) -> None:
+        """Each signed PDF under its verification code (the console's verification page reads this)."""
+        number = summary.round.number
+        self.store.set_meta(f"reports.{number}", str(Path(self.plan.out_dir).absolute()))
+        docx = {f.organ_id: f for f in manifest.files if f.kind == "appendix-docx"}
+        for entry in manifest.files:
+            if entry.kind not in ("appendix-pdf", "summary-pdf"):
+                continue
+            key = entry.organ_id if entry.kind == "appendix-pdf" else "tong-hop"
+            code = manifest.codes.get(key or "")
+            if not code:
+                continue
+            pair = docx.get(entry.organ_id) if entry.kind == "appendix-pdf" else None
+            record_issued(
+                self.store,
+                code=code,
+                kind="phu-luc" if entry.kind == "appendix-pdf" else "tong-hop",
+                round_number=number,
+                organ_id=entry.organ_id if entry.kind == "appendix-pdf" else None,
+                pdf_sha256=entry.sha256,
+                pdf_path=manifest.out_dir / entry.path,
+                docx_path=manifest.out_dir / pair.path if pair is not None else None,
+            )
 
 
 def run_trial(plan: TrialPlan, listener: Listener | None = None) -> TrialRun:

@@ -37,17 +37,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    Dialect,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    String,
     Table,
-    Text,
-    UniqueConstraint,
     create_engine,
     delete,
     event,
@@ -61,7 +51,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.types import TypeDecorator
 
 from harness.edxml.formats import ICT, now_ict
 from harness.scenarios.results import Outcome, ScenarioResult
@@ -75,9 +64,18 @@ from harness.trial.statement import (
     TrialSummary,
     build_statement,
 )
-
-SCHEMA_VERSION = 1
-"""Bump with a migration in `_init_schema` whenever a table changes."""
+from harness.trial.tables import SCHEMA_VERSION as SCHEMA_VERSION
+from harness.trial.tables import (
+    agencies_table,
+    attestations_table,
+    exchange_table,
+    live_table,
+    meta_table,
+    metadata,
+    rounds_table,
+    runs_table,
+    tasks_table,
+)
 
 TEST_ID_RE = re.compile(r"^(RT|AX)-[0-9]{2}\Z")
 FINISHED = (Outcome.PASSED.value, Outcome.FAILED.value)
@@ -90,101 +88,6 @@ class StoreError(Exception):
     def __init__(self, message_vi: str) -> None:
         super().__init__(message_vi)
         self.message_vi = message_vi
-
-
-class IsoDateTime(TypeDecorator[datetime]):
-    """A timezone-aware datetime stored as ISO 8601 text in ICT: same on every database, sorts as text."""
-
-    impl = String(40)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=ICT)
-        return value.astimezone(ICT).isoformat(timespec="microseconds")
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        parsed = datetime.fromisoformat(str(value))
-        return parsed.astimezone(ICT) if parsed.tzinfo is not None else parsed.replace(tzinfo=ICT)
-
-
-metadata = MetaData()
-
-meta_table = Table(
-    "lienthong_meta",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-agencies_table = Table(
-    "agencies",
-    metadata,
-    Column("organ_id", String(64), primary_key=True),
-    Column("position", Integer, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("vendor", Text, nullable=False),
-    Column("system", Text, nullable=False),
-    Column("contact", Text, nullable=False),
-    Column("paper_documents", Integer, nullable=True),
-)
-
-rounds_table = Table(
-    "rounds",
-    metadata,
-    Column("number", Integer, primary_key=True, autoincrement=False),
-    Column("name", Text, nullable=False),
-    Column("deadline", IsoDateTime(), nullable=True),
-    Column("letter", Text, nullable=False),
-)
-
-runs_table = Table(
-    "runs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("round", Integer, nullable=False),
-    Column("organ_id", String(64), nullable=False),
-    Column("scenario_id", String(16), nullable=False),
-    Column("name", String(512), nullable=False),
-    Column("attempt", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("started", String(40), nullable=False),
-    Column("seconds", Float, nullable=False),
-    Column("message_vi", Text, nullable=False),
-    Column("result", Text, nullable=False),
-    Column("recorded_at", IsoDateTime(), nullable=False),
-    UniqueConstraint("round", "organ_id", "scenario_id", "name", "attempt", name="uq_runs_attempt"),
-    Index("ix_runs_round_organ", "round", "organ_id"),
-)
-
-attestations_table = Table(
-    "attestations",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("round", Integer, nullable=False),
-    Column("organ_id", String(64), nullable=False),
-    Column("test_id", String(16), nullable=False),
-    Column("who", Text, nullable=False),
-    Column("at", IsoDateTime(), nullable=False),
-    Column("note", Text, nullable=False),
-    Column("passed", Boolean, nullable=False),
-    # JSON list of {"path" (relative to the files folder), "name", "sha256", "size"}.
-    Column("files", Text, nullable=False),
-    Index("ix_attestations_round_organ", "round", "organ_id"),
-)
-
-exchange_table = Table(
-    "exchange",
-    metadata,
-    Column("round", Integer, primary_key=True, autoincrement=False),
-    Column("sender", String(64), primary_key=True),
-    Column("receiver", String(64), primary_key=True),
-    Column("documents", Integer, nullable=False),
-)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -339,13 +242,37 @@ class CampaignStore:
             metadata.create_all(conn, checkfirst=True)
             if raw is None:
                 conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(raw) < SCHEMA_VERSION:
+                # 1 -> 2 only added tables, which create_all just made.
+                conn.execute(
+                    update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+                )
 
     def schema_version(self) -> int:
         with self._tx() as conn:
             raw = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar_one()
         return int(raw)
 
+    def meta(self, key: str) -> str | None:
+        """A campaign setting (`campaign.topology`, `reports.<round>`, ...), None when unset."""
+        with self._tx() as conn:
+            value = conn.execute(select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as conn:
+            self._upsert(conn, meta_table, {"key": key, "value": value}, ("key",))
+
+    def tx(self) -> AbstractContextManager[Connection]:
+        """A transaction on the store's engine, serialised like the store's own (for the modules beside it)."""
+        return self._tx()
+
     # -- generic upsert ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: tuple[str, ...]) -> None:
+        """Insert or update by `keys`, with the dialect's ON CONFLICT when it has one."""
+        CampaignStore._upsert(conn, table, values, keys)
 
     @staticmethod
     def _upsert(conn: Connection, table: Table, values: dict[str, Any], keys: tuple[str, ...]) -> None:
@@ -457,8 +384,17 @@ class CampaignStore:
             "result": json.dumps(result.to_json(), ensure_ascii=False),
             "recorded_at": now_ict(),
         }
+        live = live_table.c
         with self._tx() as conn:
             self._upsert(conn, runs_table, values, ("round", "organ_id", "scenario_id", "name", "attempt"))
+            conn.execute(
+                delete(live_table).where(
+                    live.round == round_number,
+                    live.organ_id == result.agency,
+                    live.scenario_id == result.scenario_id,
+                    live.name == result.name,
+                )
+            )
 
     def results(self, round_number: int, organ_id: str | None = None) -> list[ScenarioResult]:
         """Every recorded attempt of the round (of one agency), by agency, scenario, name, attempt."""
@@ -470,6 +406,48 @@ class CampaignStore:
         with self._tx() as conn:
             rows = conn.execute(query).scalars().all()
         return [ScenarioResult.from_json(json.loads(raw)) for raw in rows]
+
+    def outcomes(self, round_number: int, organ_ids: Iterable[str] | None = None) -> list[ScenarioResult]:
+        """Every attempt of the round without its JSON (no steps, issues or evidence): what a completion table
+        needs, at a fraction of the cost of `results` on a province-sized campaign."""
+        t = runs_table
+        query = select(
+            t.c.organ_id, t.c.scenario_id, t.c.name, t.c.attempt, t.c.outcome, t.c.started, t.c.seconds, t.c.message_vi
+        ).where(t.c.round == round_number)
+        if organ_ids is not None:
+            query = query.where(t.c.organ_id.in_(list(organ_ids)))
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+        return [
+            ScenarioResult(
+                scenario_id=r.scenario_id,
+                name=r.name,
+                agency=r.organ_id,
+                driver="",
+                outcome=Outcome(r.outcome),
+                attempt=int(r.attempt),
+                started=r.started,
+                seconds=float(r.seconds),
+                message_vi=r.message_vi,
+            )
+            for r in rows
+        ]
+
+    def change_token(self, round_number: int) -> str:
+        """Changes whenever a run is recorded, a scenario starts, or a task or attestation is written: live pages
+        poll this cheap token and only rebuild when it moved."""
+        with self._tx() as conn:
+            runs = conn.execute(
+                select(func.count(), func.max(runs_table.c.id)).where(runs_table.c.round == round_number)
+            ).one()
+            live = conn.execute(select(func.count()).where(live_table.c.round == round_number)).scalar()
+            tasks = conn.execute(
+                select(func.count(), func.max(tasks_table.c.answered_at), func.max(tasks_table.c.id)).where(
+                    tasks_table.c.round == round_number
+                )
+            ).one()
+            notes = conn.execute(select(func.count()).where(attestations_table.c.round == round_number)).scalar()
+        return f"{runs[0]}.{runs[1]}.{live}.{tasks[0]}.{tasks[1]}.{tasks[2]}.{notes}"
 
     def _latest_outcomes(self, round_number: int, organ_id: str) -> dict[tuple[str, str], tuple[int, str]]:
         t = runs_table
@@ -505,7 +483,7 @@ class CampaignStore:
 
     # -- attestations --------------------------------------------------------------------------------------------
 
-    def _copy_in(self, source: Path, round_number: int, organ_id: str, test_id: str) -> dict[str, Any]:
+    def copy_in(self, source: Path, round_number: int, organ_id: str, test_id: str) -> dict[str, Any]:
         if source.exists() and not source.is_file():
             raise StoreError(f"Tệp minh chứng {source} không phải là tệp thường.")
         try:
@@ -550,7 +528,7 @@ class CampaignStore:
         when = at or now_ict()
         if when.tzinfo is None:
             when = when.replace(tzinfo=ICT)
-        copied = [self._copy_in(Path(f), round_number, organ_id, test_id) for f in files]
+        copied = [self.copy_in(Path(f), round_number, organ_id, test_id) for f in files]
         values = {
             "round": round_number,
             "organ_id": organ_id,

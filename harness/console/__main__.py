@@ -1,0 +1,3 @@
+from harness.console.serve import main
+
+main()

@@ -1,0 +1,217 @@
+"""What the console's pages show, computed from the campaign store for one account: the completion table
+(agency × run-test), late agencies, electronic share and the N×N matrix (campaign page), and one agency's
+attempts, findings and files (agency page). Pages render these; they never query the store themselves.
+
+The campaign page reads the runs without their JSON (CampaignStore.outcomes) and keeps the statements of the
+last change token, so a province-sized campaign renders in milliseconds and a live page's poll costs one
+cheap query while nothing moves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from harness.ids.agency import InvalidIdentifier, level1_name, parse_agency_id
+from harness.reports.text import percent_vi
+from harness.reports.view import ShareRow
+from harness.trial.accounts import Account
+from harness.trial.catalogue import RUN_TESTS, RunTest
+from harness.trial.live import running
+from harness.trial.statement import AgencyStatement, ItemOutcome, RosterEntry, TrialRound, build_statement
+from harness.trial.store import CampaignStore
+
+RUNNING = "running"
+STATE_VI = {
+    ItemOutcome.PASSED.value: "Đạt",
+    ItemOutcome.FAILED.value: "Không đạt",
+    ItemOutcome.NOT_RUN.value: "Chưa thực hiện",
+    RUNNING: "Đang chạy",
+}
+FILTER_STATES = {
+    "hoan-thanh": "Hoàn thành",
+    "chua-hoan-thanh": "Chưa hoàn thành",
+    "khong-dat": "Có mục không đạt",
+    "tre-han": "Trễ hạn",
+}
+
+
+def province_of(organ_id: str) -> str:
+    """The level-1 body an agency belongs to ("Tỉnh Nghệ An"), or its level-1 code when unknown."""
+    try:
+        code = parse_agency_id(organ_id).level1
+    except InvalidIdentifier:
+        return "Không rõ"
+    return level1_name(code) or code
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    test_id: str
+    state: str
+
+    @property
+    def label(self) -> str:
+        return STATE_VI[self.state]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    agency: RosterEntry
+    province: str
+    cells: tuple[Cell, ...]
+    complete: bool
+    late: bool
+    failed: int
+
+    @property
+    def complete_vi(self) -> str:
+        return "Hoàn thành" if self.complete else "Chưa hoàn thành"
+
+
+@dataclass(slots=True)
+class CampaignView:
+    rounds: list[TrialRound]
+    round: TrialRound
+    tests: tuple[RunTest, ...]
+    rows: list[AgencyRow]
+    total: int
+    """Agencies the account may see, before filters."""
+    provinces: list[str]
+    vendors: list[str]
+    shares: list[ShareRow]
+    matrix_organs: list[str] = field(default_factory=list)
+    matrix: dict[tuple[str, str], int] = field(default_factory=dict)
+    token: str = ""
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for r in self.rows if r.complete)
+
+    @property
+    def late(self) -> list[AgencyRow]:
+        return [r for r in self.rows if r.late]
+
+
+class StatementCache:
+    """The round's statements for the last change token (one lock: pages on many threads share it)."""
+
+    def __init__(self, store: CampaignStore, expected: dict[str, set[str]]) -> None:
+        self.store = store
+        self.expected = expected
+        self._held: dict[int, tuple[str, list[AgencyStatement], set[tuple[str, str]]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, trial_round: TrialRound) -> tuple[str, list[AgencyStatement], set[tuple[str, str]]]:
+        token = self.store.change_token(trial_round.number) + f".{trial_round.deadline}.{len(self.store.roster())}"
+        with self._lock:
+            held = self._held.get(trial_round.number)
+            if held is not None and held[0] == token:
+                return held
+        by_agency = defaultdict(list)
+        for result in self.store.outcomes(trial_round.number):
+            by_agency[result.agency].append(result)
+        notes = defaultdict(list)
+        for note in self.store.attestations(trial_round.number):
+            notes[note.organ_id].append(note)
+        statements = [
+            build_statement(
+                agency,
+                trial_round,
+                by_agency[agency.organ_id],
+                expected=self.expected,
+                attestations=notes[agency.organ_id],
+            )
+            for agency in self.store.roster()
+        ]
+        live = running(self.store, trial_round.number)
+        fresh = (token, statements, live)
+        with self._lock:
+            self._held[trial_round.number] = fresh
+        return fresh
+
+
+def _row(statement: AgencyStatement, live: set[tuple[str, str]]) -> AgencyRow:
+    organ = statement.agency.organ_id
+    cells = tuple(
+        Cell(item.test.test_id, RUNNING if (organ, item.test.test_id) in live else item.outcome.value)
+        for item in statement.items
+    )
+    failed = sum(1 for i in statement.items if i.outcome is ItemOutcome.FAILED)
+    return AgencyRow(statement.agency, province_of(organ), cells, statement.complete, statement.late, failed)
+
+
+def campaign_view(
+    store: CampaignStore,
+    cache: StatementCache,
+    account: Account,
+    round_number: int,
+    *,
+    province: str = "",
+    vendor: str = "",
+    state: str = "",
+) -> CampaignView | None:
+    rounds = store.rounds()
+    trial_round = next((r for r in rounds if r.number == round_number), None)
+    if trial_round is None:
+        return None
+    token, statements, live = cache.get(trial_round)
+    visible = [s for s in statements if account.may_see(s.agency.organ_id)]
+    rows = [_row(s, live) for s in visible]
+    provinces = sorted({r.province for r in rows})
+    vendors = sorted({r.agency.vendor for r in rows if r.agency.vendor})
+    total = len(rows)
+    if province:
+        rows = [r for r in rows if r.province == province]
+    if vendor:
+        rows = [r for r in rows if r.agency.vendor == vendor]
+    if state == "hoan-thanh":
+        rows = [r for r in rows if r.complete]
+    elif state == "chua-hoan-thanh":
+        rows = [r for r in rows if not r.complete]
+    elif state == "khong-dat":
+        rows = [r for r in rows if r.failed]
+    elif state == "tre-han":
+        rows = [r for r in rows if r.late]
+    shown = {r.agency.organ_id for r in rows}
+    stats = store.stats(trial_round.number)
+    shares = [
+        ShareRow(
+            r.agency.organ_id, r.agency.name, s.sent, s.received, s.electronic, s.paper, s.share, percent_vi(s.share)
+        )
+        for r in rows
+        if (s := stats.get(r.agency.organ_id)) is not None
+    ]
+    view = CampaignView(rounds, trial_round, RUN_TESTS, rows, total, provinces, vendors, shares, token=token)
+    if account.is_admin:
+        exchange = store.exchange(trial_round.number)
+        organs = [r.agency.organ_id for r in rows]
+        view.matrix_organs = [o for o in organs if any(o in pair for pair in exchange)] or []
+        view.matrix = {pair: n for pair, n in exchange.items() if pair[0] in shown and pair[1] in shown}
+    return view
+
+
+def live_cells(view: CampaignView) -> dict[str, dict[str, str]]:
+    """{organ_id: {RT-01: state, ..., "_complete": "Hoàn thành"}} for the page's live update."""
+    out: dict[str, dict[str, str]] = {}
+    for row in view.rows:
+        cells = {c.test_id: c.state for c in row.cells}
+        cells["_complete"] = row.complete_vi
+        out[row.agency.organ_id] = cells
+    return out
+
+
+def visible_organs(store: CampaignStore, account: Account) -> Collection[str]:
+    return [a.organ_id for a in store.roster() if account.may_see(a.organ_id)]
+
+
+def newest_round(store: CampaignStore) -> int | None:
+    rounds = store.rounds()
+    return rounds[-1].number if rounds else None
+
+
+def fmt_time(value: datetime | None) -> str:
+    return value.strftime("%H:%M:%S %d/%m/%Y") if value is not None else "—"

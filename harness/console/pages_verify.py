@@ -1,0 +1,96 @@
+"""The public verification page a printed appendix's QR code and code point to: which agency, round,
+result and date the code stands for, and whether an uploaded PDF is the genuine signed appendix."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from harness.console.render import page
+from harness.console.security import check_csrf
+from harness.console.uploads import UploadRefused, read_pdf
+from harness.reports.genuine import Genuineness, check_appendix_pdf
+from harness.reports.verification import verification_code
+from harness.trial.issued import Issued, issued_by_code, normalise_code
+from harness.trial.statement import build_statement
+
+FORM_OVERHEAD = 64 * 1024
+
+
+def verify_form(request: Request) -> Response:
+    code = request.query_params.get("ma", "").strip()
+    if code:
+        return RedirectResponse(f"/xac-minh/{normalise_code(code)}", status_code=303)
+    return page(request, "verify_form.html", {})
+
+
+def _context(request: Request, code: str) -> dict[str, object]:
+    store = request.app.state.store
+    issued = issued_by_code(store, code)
+    context: dict[str, object] = {"code": code, "issued": issued, "verdict": None, "error": "", "current": None}
+    if not issued:
+        return context
+    first: Issued = issued[0]
+    trial_round = store.round(first.round)
+    context["round"] = trial_round
+    if first.kind == "phu-luc" and first.organ_id and trial_round is not None:
+        agency = store.agency(first.organ_id)
+        context["agency"] = agency
+        if agency is not None:
+            statement = build_statement(
+                agency,
+                trial_round,
+                store.results(first.round, first.organ_id),
+                expected=request.app.state.expected,
+                attestations=store.attestations(first.round, first.organ_id),
+            )
+            context["statement"] = statement
+            # The code is a function of the result: a later re-run that changed it is worth saying.
+            context["current"] = normalise_code(verification_code(statement)) == normalise_code(first.code)
+    return context
+
+
+def verify_page(request: Request) -> Response:
+    code = normalise_code(request.path_params["code"])
+    context = _context(request, code)
+    status = 200 if context["issued"] else 404
+    return page(request, "verify.html", context, status_code=status)
+
+
+async def verify_upload(request: Request) -> Response:
+    code = normalise_code(request.path_params["code"])
+    config = request.app.state.config
+    context = await run_in_threadpool(_context, request, code)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > config.max_pdf_bytes + FORM_OVERHEAD:
+        context["error"] = f"Tệp quá lớn: tối đa {config.max_pdf_bytes // (1024 * 1024)} MB."
+        return page(request, "verify.html", context, status_code=413)
+    form = await request.form(max_files=1, max_fields=4)
+    check_csrf(request, form)
+    upload = form.get("pdf")
+    if not isinstance(upload, UploadFile):
+        context["error"] = "Hãy chọn tệp PDF phụ lục cần kiểm tra."
+        return page(request, "verify.html", context, status_code=400)
+    try:
+        pdf = await read_pdf(upload, config.max_pdf_bytes)
+    except UploadRefused as exc:
+        context["error"] = exc.message_vi
+        return page(request, "verify.html", context, status_code=413 if "quá lớn" in exc.message_vi else 415)
+    finally:
+        await form.close()
+    issued: list[Issued] = context["issued"]  # type: ignore[assignment]
+    pki = await run_in_threadpool(request.app.state.pki)
+    if pki is None:
+        context["error"] = "Bảng điều khiển chưa biết cấu hình mô phỏng (PKI) để kiểm tra chữ ký: chạy với --topology."
+        return page(request, "verify.html", context, status_code=503)
+    issuer = await run_in_threadpool(request.app.state.issuer, issued[0].organ_id)
+    verdict: Genuineness = await run_in_threadpool(
+        lambda: check_appendix_pdf(
+            pdf.data, pki=pki, issued_sha256={i.pdf_sha256 for i in issued}, issuer_organ_id=issuer
+        )
+    )
+    context["verdict"] = verdict
+    context["upload_name"] = pdf.name
+    return page(request, "verify.html", context)
