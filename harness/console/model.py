@@ -9,11 +9,14 @@ cheap query while nothing moves.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from markupsafe import Markup, escape
 
 from harness.ids.agency import InvalidIdentifier, level1_name, parse_agency_id
 from harness.reports.text import percent_vi
@@ -84,7 +87,8 @@ class CampaignView:
     vendors: list[str]
     shares: list[ShareRow]
     matrix_organs: list[str] = field(default_factory=list)
-    matrix: dict[tuple[str, str], int] = field(default_factory=dict)
+    matrix_html: Markup = field(default_factory=Markup)
+    """The N×N matrix body, built once here: 65 536 template expressions would cost 200 ms at 256 agencies."""
     token: str = ""
 
     @property
@@ -105,8 +109,12 @@ class StatementCache:
         self._held: dict[int, tuple[str, list[AgencyStatement], set[tuple[str, str]]]] = {}
         self._lock = threading.Lock()
 
+    def token(self, trial_round: TrialRound) -> str:
+        """Moves with every recorded run, running mark, task, attestation, deadline or roster change."""
+        return self.store.change_token(trial_round.number) + f"-{trial_round.deadline}-{len(self.store.roster())}"
+
     def get(self, trial_round: TrialRound) -> tuple[str, list[AgencyStatement], set[tuple[str, str]]]:
-        token = self.store.change_token(trial_round.number) + f".{trial_round.deadline}.{len(self.store.roster())}"
+        token = self.token(trial_round)
         with self._lock:
             held = self._held.get(trial_round.number)
             if held is not None and held[0] == token:
@@ -131,6 +139,11 @@ class StatementCache:
         fresh = (token, statements, live)
         with self._lock:
             self._held[trial_round.number] = fresh
+        # The statements live until the next change: keep the collector from walking them on every page
+        # (unfreeze first, so what the previous statements left in cycles is collected now).
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         return fresh
 
 
@@ -177,7 +190,8 @@ def campaign_view(
     elif state == "tre-han":
         rows = [r for r in rows if r.late]
     shown = {r.agency.organ_id for r in rows}
-    stats = store.stats(trial_round.number)
+    exchange = store.exchange(trial_round.number)
+    stats = store.stats(trial_round.number, exchange=exchange)
     shares = [
         ShareRow(
             r.agency.organ_id, r.agency.name, s.sent, s.received, s.electronic, s.paper, s.share, percent_vi(s.share)
@@ -187,11 +201,18 @@ def campaign_view(
     ]
     view = CampaignView(rounds, trial_round, RUN_TESTS, rows, total, provinces, vendors, shares, token=token)
     if account.is_admin:
-        exchange = store.exchange(trial_round.number)
-        organs = [r.agency.organ_id for r in rows]
-        view.matrix_organs = [o for o in organs if any(o in pair for pair in exchange)] or []
-        view.matrix = {pair: n for pair, n in exchange.items() if pair[0] in shown and pair[1] in shown}
+        involved = {o for pair in exchange for o in pair} & shown
+        view.matrix_organs = [r.agency.organ_id for r in rows if r.agency.organ_id in involved]
+        view.matrix_html = _matrix_body(view.matrix_organs, exchange)
     return view
+
+
+def _matrix_body(organs: list[str], exchange: dict[tuple[str, str], int]) -> Markup:
+    lines = []
+    for a in organs:
+        cells = "".join(f"<td>{exchange.get((a, b), '')}</td>" for b in organs)
+        lines.append(f"<tr><th>{escape(a)}</th>{cells}</tr>")
+    return Markup("".join(lines))
 
 
 def live_cells(view: CampaignView) -> dict[str, dict[str, str]]:

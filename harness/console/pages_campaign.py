@@ -50,6 +50,8 @@ def campaign_live(request: Request) -> Response:
     trial_round = store.round(number)
     if trial_round is None:
         return JSONResponse({"error": f"Chưa có đợt chạy thử số {number}."}, status_code=404)
+    if held and held == request.app.state.statements.token(trial_round):
+        return JSONResponse({"token": held, "changed": False})
     view = campaign_view(store, request.app.state.statements, account, number, **_filters(request))
     assert view is not None
     if held and held == view.token:

@@ -438,7 +438,9 @@ class CampaignStore:
         poll this cheap token and only rebuild when it moved."""
         with self._tx() as conn:
             runs = conn.execute(
-                select(func.count(), func.max(runs_table.c.id)).where(runs_table.c.round == round_number)
+                select(func.count(), func.max(runs_table.c.id), func.max(runs_table.c.recorded_at)).where(
+                    runs_table.c.round == round_number
+                )
             ).one()
             live = conn.execute(select(func.count()).where(live_table.c.round == round_number)).scalar()
             tasks = conn.execute(
@@ -447,7 +449,8 @@ class CampaignStore:
                 )
             ).one()
             notes = conn.execute(select(func.count()).where(attestations_table.c.round == round_number)).scalar()
-        return f"{runs[0]}.{runs[1]}.{live}.{tasks[0]}.{tasks[1]}.{tasks[2]}.{notes}"
+        raw = f"{runs[0]}.{runs[1]}.{runs[2]}.{live}.{tasks[0]}.{tasks[1]}.{tasks[2]}.{notes}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
     def _latest_outcomes(self, round_number: int, organ_id: str) -> dict[tuple[str, str], tuple[int, str]]:
         t = runs_table
@@ -617,11 +620,15 @@ class CampaignStore:
             rows = conn.execute(query.order_by(t.c.sender, t.c.receiver)).all()
         return {(sender, receiver): int(documents) for sender, receiver, documents in rows}
 
-    def stats(self, round_number: int) -> dict[str, ExchangeStats]:
-        """Per roster agency: documents sent and received over the axes in the round, and on paper (roster)."""
+    def stats(
+        self, round_number: int, *, exchange: Mapping[tuple[str, str], int] | None = None
+    ) -> dict[str, ExchangeStats]:
+        """Per roster agency: documents sent and received over the axes in the round, and on paper (roster).
+        `exchange`: the round's counts when the caller already read them."""
         sent: dict[str, int] = defaultdict(int)
         received: dict[str, int] = defaultdict(int)
-        for (sender, receiver), documents in self.exchange(round_number).items():
+        counts = exchange if exchange is not None else self.exchange(round_number)
+        for (sender, receiver), documents in counts.items():
             sent[sender] += documents
             received[receiver] += documents
         return {
