@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_throughput.py
 	$(BIN)/python benchmarks/axis_cycles.py --agencies 32 --duration 15
 	$(BIN)/python benchmarks/signing_throughput.py
+	$(BIN)/python benchmarks/console_pages.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

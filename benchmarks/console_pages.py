@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from markupsafe import Markup
 from sqlalchemy import insert
 
 from harness.console.model import CampaignView
@@ -617,7 +618,7 @@ def profile(built: Built, top: int) -> None:
 
 
 def _no_matrix(view: CampaignView) -> CampaignView:
-    return replace(view, matrix_organs=[], matrix={})
+    return replace(view, matrix_organs=[], matrix_html=Markup())
 
 
 def _trim(text: str) -> str:
