@@ -27,10 +27,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def console_process(db: Path, *, topology: Path | None = None, log: Path | None = None) -> Iterator[str]:
-    """Serve the console over `db`; yields its base URL; the process is stopped afterwards."""
+def console_process(
+    db: Path, *, topology: Path | None = None, log: Path | None = None, command: list[str] | None = None
+) -> Iterator[str]:
+    """Serve the console over `db` (with `command`, e.g. `lienthong console`, instead of `python -m harness.console`);
+    yields its base URL; the process is stopped afterwards."""
     port = free_port()
-    args = [sys.executable, "-m", "harness.console", "--db", str(db), "--bind", f"127.0.0.1:{port}"]
+    args = [*(command or [sys.executable, "-m", "harness.console"]), "--db", str(db), "--bind", f"127.0.0.1:{port}"]
     if topology is not None:
         args += ["--topology", str(topology)]
     out = (log or db.parent / "console.log").open("ab")

@@ -4,19 +4,16 @@ once, hashed in the store), `lienthong console` serves the pages on a campaign s
 from __future__ import annotations
 
 import csv
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 from click.testing import CliRunner
 
 from harness.cli.main import cli
 from harness.trial.accounts import AccountStore
 from harness.trial.store import CampaignStore
 from tests.conftest import REPO
-from tests.console_server import free_port, login
+from tests.console_server import console_process, login
 
 ROSTER = REPO / "fixtures" / "rosters" / "demo.csv"
 
@@ -39,26 +36,9 @@ def test_accounts_from_the_roster_and_an_administrator(tmp_path: Path) -> None:
     admin = runner.invoke(cli, ["trial", "user", "--db", db, "--username", "quantri"])
     assert admin.exit_code == 0 and "Mật khẩu:" in admin.output
     password = admin.output.split("Mật khẩu:")[1].split()[0]
-    port = free_port()
     lienthong = str(Path(sys.executable).parent / "lienthong")
-    process = subprocess.Popen(
-        [lienthong, "console", "--db", db, "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/dang-nhap", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    log = tmp_path / "console.log"
+    with console_process(Path(db), command=[lienthong, "console"], log=log) as base:
         client = login(base, "quantri", password)
         assert client.get("/", follow_redirects=True).status_code == 200
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=15)
-    assert f"{base}/" in output
+    assert f"{base}/" in log.read_text(encoding="utf-8")
