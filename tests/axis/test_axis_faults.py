@@ -98,7 +98,8 @@ def test_latency_delays_only_the_chosen_operation(env: AxisEnv) -> None:
     assert client.count_receive_edoc() == 0
     slow = env.journal(AXIS_H41, operation="getReceivedEdocList")
     fast = env.journal(AXIS_H41, operation="countReceiveEdoc")
-    assert slow[-1]["duration_ms"] >= latency_ms and fast[-1]["duration_ms"] < latency_ms
+    # The event loop may wake a timer up to its clock resolution early: the journal's own timing can read 499.7.
+    assert slow[-1]["duration_ms"] >= latency_ms - 5 and fast[-1]["duration_ms"] < latency_ms
 
     remove_faults(env)
     client.get_received_edoc_list()
