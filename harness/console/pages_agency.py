@@ -9,14 +9,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from harness.console.files import agency_files
+from harness.console.files import FileRef, agency_files
 from harness.console.model import newest_round, province_of
 from harness.console.render import page
 from harness.console.security import deny, guard, require
-from harness.scenarios.results import OUTCOME_VI
+from harness.scenarios.results import OUTCOME_VI, ScenarioResult
 from harness.trial.issued import latest_issued
-from harness.trial.statement import build_statement
-from harness.trial.tasks import TaskStore
+from harness.trial.statement import Attestation, build_statement
+from harness.trial.tasks import Task, TaskStore
 
 
 def _round_number(request: Request) -> int:
@@ -32,19 +32,27 @@ def _round_number(request: Request) -> int:
         raise HTTPException(400, f"Số đợt {raw!r} không hợp lệ.") from None
 
 
+def _records(
+    request: Request, organ_id: str, number: int
+) -> tuple[list[ScenarioResult], list[Attestation], list[Task], list[FileRef]]:
+    """The agency's runs, attestations and tasks in the round, and the files they make downloadable."""
+    store = request.app.state.store
+    results = store.results(number, organ_id)
+    attestations = store.attestations(number, organ_id)
+    tasks = TaskStore(store).tasks(number, organ_ids=[organ_id])
+    return results, attestations, tasks, agency_files(store, number, organ_id, results, attestations, tasks)
+
+
 def _load(request: Request, organ_id: str, number: int) -> dict[str, object]:
     store = request.app.state.store
     agency = store.agency(organ_id)
     trial_round = store.round(number)
     if agency is None or trial_round is None:
         raise HTTPException(404, f"Không có cơ quan {organ_id} trong đợt {number}.")
-    results = store.results(number, organ_id)
-    attestations = store.attestations(number, organ_id)
+    results, attestations, tasks, files = _records(request, organ_id, number)
     statement = build_statement(
         agency, trial_round, results, expected=request.app.state.expected, attestations=attestations
     )
-    tasks = TaskStore(store).tasks(number, organ_ids=[organ_id])
-    files = agency_files(store, number, organ_id, results, attestations, tasks)
     attempts = defaultdict(list)
     for result in sorted(results, key=lambda r: (r.scenario_id, r.name, -r.attempt)):
         attempts[result.scenario_id].append(result)
@@ -76,12 +84,7 @@ def agency_file(request: Request) -> Response:
     guard(request, account, organ_id)
     number = _round_number(request)
     key = request.path_params["key"]
-    store = request.app.state.store
-    results = store.results(number, organ_id)
-    attestations = store.attestations(number, organ_id)
-    tasks = TaskStore(store).tasks(number, organ_ids=[organ_id])
-    found = next((f for f in agency_files(store, number, organ_id, results, attestations, tasks) if f.key == key), None)
+    found = next((f for f in _records(request, organ_id, number)[3] if f.key == key), None)
     if found is None:
         deny(request, account, f"tệp {key} (không thuộc cơ quan {organ_id} trong đợt {number})")
-        raise AssertionError  # deny raises
     return FileResponse(found.path, media_type=found.media_type, filename=found.path.name)

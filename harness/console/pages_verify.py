@@ -14,7 +14,6 @@ from harness.console.uploads import UploadRefused, read_pdf
 from harness.reports.genuine import Genuineness, check_appendix_pdf
 from harness.reports.verification import verification_code
 from harness.trial.issued import Issued, issued_by_code, normalise_code
-from harness.trial.statement import build_statement
 
 FORM_OVERHEAD = 64 * 1024
 
@@ -39,13 +38,7 @@ def _context(request: Request, code: str) -> dict[str, object]:
         agency = store.agency(first.organ_id)
         context["agency"] = agency
         if agency is not None:
-            statement = build_statement(
-                agency,
-                trial_round,
-                store.results(first.round, first.organ_id),
-                expected=request.app.state.expected,
-                attestations=store.attestations(first.round, first.organ_id),
-            )
+            statement = store.statement(first.round, first.organ_id, request.app.state.expected)
             context["statement"] = statement
             # The code is a function of the result: a later re-run that changed it is worth saying.
             context["current"] = normalise_code(verification_code(statement)) == normalise_code(first.code)

@@ -8,7 +8,7 @@ login page); `guard` refuses, and writes to the audit log, any request for an ag
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, NoReturn
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -68,7 +68,7 @@ def require(request: Request, *, admin: bool = False) -> Account:
     return account
 
 
-def deny(request: Request, account: Account | None, what: str) -> None:
+def deny(request: Request, account: Account | None, what: str) -> NoReturn:
     """Log the refusal and answer 403 with a Vietnamese message."""
     accounts: AccountStore = request.app.state.accounts
     accounts.audit(account.username if account else "", "denied", request.url.path, what)
