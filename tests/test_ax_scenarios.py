@@ -18,11 +18,13 @@ from typing import Any
 import httpx
 import pytest
 
+from harness.scenarios.axis_checks import leaks
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.runner import Scenario, load_features, load_steps, run_scenario, select
 from harness.scenarios.steps import REGISTRY
 from harness.scenarios.timing import Deadlines
 from harness.scenarios.world import Agency, World, WorldError
+from harness.transport.vxp.models import Reply
 from harness.transport.vxp.wire import ascii_text
 from simulators.launcher import Simulation
 from tests.conftest import REPO
@@ -232,3 +234,20 @@ def test_a_real_axis_url_runs_everything_but_ax08(
         bare.close()
     assert result.outcome is Outcome.NOT_RUN
     assert "không thể tắt đột ngột và khởi động lại" in result.message_vi
+
+
+@pytest.mark.parametrize(
+    ("body", "leaked"),
+    [
+        ({"DocId": "", "data": [], "count": 0}, False),
+        ({"data": ""}, False),
+        ({"data": [{"docId": "x"}]}, True),
+        ({"data": "PD94bWw="}, True),
+        ({"DocId": "6b14ea10cc38b38a344f7db1"}, True),
+        ({"count": 3}, True),
+    ],
+)
+def test_a_refusal_leaks_only_when_its_fields_carry_content(body: dict[str, Any], leaked: bool) -> None:
+    """AX-01/AX-06: a refusal carries the SDKs' fields empty; content in them is a leak."""
+    reply = Reply("FAIL", "401", "Chu ky HMAC khong hop le", 200, {"status": "FAIL", **body})
+    assert leaks(reply) is leaked

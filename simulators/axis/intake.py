@@ -53,20 +53,38 @@ class Intake:
     findings: list[Finding] = field(default_factory=list)
 
 
-def parse_to_header(value: str) -> list[str]:
-    """The `to` parameter: a JSON array, a quoted JSON string, or (leniently) a bare code list."""
+def parse_to_header(value: str) -> tuple[list[str], bool]:
+    """The `to` parameter's codes, and whether it came in the SDK's sendEdoc form (JSON).
+
+    The SDK's sendEdoc writes `to` as JSON (an array, or a string with its quotes); a bare value
+    is what list calls write (PVN's gateway sends `to` = its own code with getReceivedEdocList),
+    and the SDK then carries it into later calls. A bare comma list is read leniently.
+    """
     value = value.strip()
     if not value:
-        return []
+        return [], False
     try:
         decoded = json.loads(value)
     except ValueError:
-        return [p.strip() for p in value.split(",") if p.strip()]
+        return [p.strip() for p in value.split(",") if p.strip()], False
     if isinstance(decoded, str):
-        return [decoded.strip()] if decoded.strip() else []
+        return ([decoded.strip()] if decoded.strip() else []), True
     if isinstance(decoded, list):
-        return [str(x).strip() for x in decoded if str(x).strip()]
+        return [str(x).strip() for x in decoded if str(x).strip()], True
     raise Refusal(ErrorCode.BAD_REQUEST, "Tham so to khong hop le")
+
+
+def receivers_of(to_param: str | None, package_to: list[str]) -> list[str]:
+    """Who an edoc goes to: the `to` parameter when it is sendEdoc's own, else the package's To.
+
+    A JSON `to` is the sender's choice and wins (the C# client names its receivers there). A bare
+    one counts only when the package addresses every code in it; otherwise it was carried over
+    from a list call and would send the document back to its own sender.
+    """
+    codes, sdk_form = parse_to_header(to_param) if to_param is not None else ([], False)
+    if codes and (sdk_form or set(codes) <= set(package_to)):
+        return _unique(codes)
+    return _unique([r for r in package_to if r])
 
 
 def _refusing(findings: list[Finding], strictness: Strictness) -> list[Finding]:
@@ -149,8 +167,7 @@ def read_package(
         intake.title = (text(kid(mh, "Description")) or "").strip()
     else:
         from_xml = [(text(kid(t, "OrganId")) or "").strip() for t in kids(mh, "To")] if mh is not None else []
-        receivers = parse_to_header(to_param) if to_param is not None else []
-        intake.receivers = _unique([r for r in (receivers or from_xml) if r])
+        intake.receivers = receivers_of(to_param, from_xml)
         if not intake.receivers:
             raise Refusal(ErrorCode.BAD_REQUEST, "EDX-07 Goi tin khong co don vi nhan (To)", ["EDX-07"])
         intake.document_id = (text(kid(mh, "DocumentId")) or "").strip()

@@ -40,6 +40,10 @@ from simulators.axis.trace import append_trace, serialize
 
 log = logging.getLogger(__name__)
 
+FETCH_SPELLING = "docId"
+"""getEdoc/downloadEdoc: the spelling the SDK samples, PVN and Bkav's bridge write."""
+ACK_SPELLING = "docid"
+"""updateStatus: Bkav's bridge writes `docid` here (and `docId` for getEdoc, on one SDK object)."""
 RELAY_KEY = "sim-relay-key"
 """Idempotency key a provincial axis adds when it forwards; a retried forward gets the same DocId."""
 
@@ -150,8 +154,9 @@ class Axis:
         return self.config.code
 
     @staticmethod
-    def doc_id_param(params: SignedRequest) -> str:
-        doc_id = (params.get("docid") or "").strip()
+    def doc_id_param(params: SignedRequest, prefer: str) -> str:
+        """The document an operation acts on; of two signed spellings, the one its callers write."""
+        doc_id = (params.get("docid", prefer) or "").strip()
         if not doc_id:
             raise Refusal(ErrorCode.BAD_REQUEST, "Thieu tham so docId")
         return doc_id
@@ -310,21 +315,21 @@ class Axis:
         return Outcome(envelope(data=data), doc_ids=[d["docId"] for d in data])
 
     async def get_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
-        doc_id = self.doc_id_param(params)
+        doc_id = self.doc_id_param(params, FETCH_SPELLING)
         self.owned_delivery(system, doc_id)
         content = self.store.delivery_body(doc_id) or b""
         return Outcome(envelope(), data_b64=base64.b64encode(content), doc_ids=[doc_id])
 
     async def download_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         try:
-            doc_id = self.doc_id_param(params)
+            doc_id = self.doc_id_param(params, FETCH_SPELLING)
             self.owned_delivery(system, doc_id)
         except Refusal as r:
             return Outcome(envelope(r.code, r.desc), raw=b"", http_status=404, note=r.desc)
         return Outcome(raw=self.store.delivery_body(doc_id) or b"", doc_ids=[doc_id])
 
     async def update_status(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
-        doc_id = self.doc_id_param(params)
+        doc_id = self.doc_id_param(params, ACK_SPELLING)
         delivery = self.owned_delivery(system, doc_id)
         status = (params.get("status") or "").strip().lower()
         desc = (params.get("description") or "").strip()
@@ -346,7 +351,10 @@ class Axis:
 
     async def get_sent_edoc_list(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         mt = self.message_type_param(params, None)
-        rows = self.store.sent(system.system_id, mt, (params.get("docid") or "").strip() or None)
+        # Only a docId naming one of the caller's own packages filters: any other is one the SDK
+        # carried over from getEdoc/updateStatus (a receiver-side id), never meant for this list.
+        own = [v.strip() for v in params.values("docid") if self.store.sent_by(system.system_id, v.strip())]
+        rows = self.store.sent(system.system_id, mt, own[0] if own else None)
         data = []
         for r in rows:
             upstream = r["route"] == Route.UPSTREAM

@@ -367,6 +367,13 @@ class Store:
             )
             return cur.rowcount
 
+    def sent_by(self, system_id: str, doc_id: str) -> bool:
+        """True when `doc_id` is a package `system_id` sent (not one relayed or received)."""
+        row = self.db.execute(
+            "SELECT 1 FROM packages WHERE doc_id = ? AND system_id = ? AND origin = 'client'", (doc_id, system_id)
+        ).fetchone()
+        return row is not None
+
     def sent(self, system_id: str, message_type: str | None, doc_id: str | None = None) -> list[dict[str, Any]]:
         sql = (
             "SELECT p.doc_id AS sender_doc_id, p.from_code, p.message_type, p.title, p.notation, p.created,"

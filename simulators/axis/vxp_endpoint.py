@@ -15,8 +15,8 @@ from datetime import datetime
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from harness.transport.vxp.auth import AuthError, SignedRequest, parse_java_timestamp, read_params, verify
-from harness.transport.vxp.wire import ErrorCode, envelope
+from harness.transport.vxp.auth import AuthError, SignedRequest, parse_java_timestamp, read_header_values, verify
+from harness.transport.vxp.wire import ErrorCode, complete, envelope
 from simulators.axis.config import SystemSpec
 from simulators.axis.faults import FaultKind
 from simulators.axis.intake import Refusal
@@ -69,7 +69,9 @@ class VxpEndpoint:
     def __init__(self, axis: Axis) -> None:
         self.axis = axis
 
-    def authenticate(self, params: dict[str, str]) -> tuple[SystemSpec, SignedRequest]:
+    def authenticate(
+        self, params: dict[str, str], sent: dict[str, list[str]] | None = None
+    ) -> tuple[SystemSpec, SignedRequest]:
         system_id = (params.get("systemid") or "").strip()
         if not system_id:
             raise Refusal(ErrorCode.UNAUTHORIZED, "Thieu tham so systemid")
@@ -77,7 +79,7 @@ class VxpEndpoint:
         if system is None:
             raise Refusal(ErrorCode.UNAUTHORIZED, f"He thong {system_id} chua duoc dang ky")
         try:
-            signed = verify(system.secret, params)
+            signed = verify(system.secret, params, sent)
         except AuthError as exc:
             raise Refusal(ErrorCode.UNAUTHORIZED, exc.reason) from None
         window = self.axis.config.freshness_seconds
@@ -116,6 +118,8 @@ class VxpEndpoint:
         if outcome.raw is not None:
             response = Response(outcome.raw, status_code=outcome.http_status, media_type="application/xml")
         else:
+            if outcome.body is not None and outcome.data_b64 is None:
+                complete(operation, outcome.body)
             response = Response(json_outcome(outcome), status_code=outcome.http_status, media_type="application/json")
         bytes_in = int(request.headers.get("content-length") or 0)
         try:
@@ -145,13 +149,14 @@ class VxpEndpoint:
         handler = axis.handlers.get(operation)
         if handler is None:
             raise Refusal(ErrorCode.NOT_FOUND, f"Khong ho tro thao tac {operation}")
-        params = read_params(request.headers.items())
+        sent = read_header_values(request.headers.items())
+        params = {name: values[-1] for name, values in sent.items()}
         down = axis.faults.fire(FaultKind.DOWN, operation, (params.get("systemid", ""),))
         if down is not None:
             return Outcome(envelope(ErrorCode.UNAVAILABLE, "Truc tam ngung hoat dong (gia lap)"), http_status=503)
         limit = axis.config.max_body_bytes + 2 if operation == "sendEdoc" else SMALL_BODY
         body = await read_body(request, limit)
-        system, signed = self.authenticate(params)
+        system, signed = self.authenticate(params, sent)
         agencies = axis.agencies_of(system)
         slow = axis.faults.fire(FaultKind.LATENCY, operation, agencies)
         if slow is not None:

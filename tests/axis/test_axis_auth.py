@@ -36,8 +36,30 @@ BUILDERS: dict[Operation, Builder] = {
 }
 
 
+REFUSAL_FIELDS: dict[Operation, dict[str, Any]] = {
+    Operation.SEND_EDOC: {"DocId": ""},
+    Operation.GET_RECEIVED_EDOC_LIST: {"data": []},
+    Operation.GET_EDOC: {"data": ""},
+    Operation.GET_SENT_EDOC_LIST: {"data": []},
+    Operation.COUNT_RECEIVE_EDOC: {"count": 0},
+    Operation.COUNT_RECEIVE_STATUS: {"count": 0},
+    Operation.GET_AGENCIES_LIST: {"data": []},
+    Operation.GET_AGENCIES_LIST_QD20: {"data": []},
+    Operation.GET_SYNCHRONIZE_UNIT: {"data": []},
+    Operation.UPDATE_STATUS: {},
+    Operation.REGISTER_AGENCY: {},
+    Operation.DELETE_AGENCY: {},
+}
+"""What a refusal carries besides the envelope: the fields the Java and .NET SDKs read, empty.
+
+The Java SDK reads sendEdoc's `DocId` unconditionally: without it a refusal ends in a
+NullPointerException inside the SDK and the caller gets an empty result, not the axis' reason.
+"""
+
+
 def test_every_operation_is_covered() -> None:
     assert set(BUILDERS) == set(Operation)
+    assert set(REFUSAL_FIELDS) == set(Operation) - {Operation.DOWNLOAD_EDOC}
 
 
 def envelope_of(response: httpx.Response) -> dict[str, Any]:
@@ -94,6 +116,8 @@ def test_every_operation_refuses_bad_credentials(env: AxisEnv, operation: Operat
             body = envelope_of(response)
             assert (body["status"], body["ErrorCode"]) == ("FAIL", "401"), (case, body)
             assert response.status_code == 200
+            assert set(body) == {"status", "ErrorCode", "ErrorDesc", *REFUSAL_FIELDS[operation]}, (case, body)
+            assert {k: body[k] for k in REFUSAL_FIELDS[operation]} == REFUSAL_FIELDS[operation], (case, body)
     # The journal records each refusal as such, downloadEdoc's included.
     refused = env.journal(AXIS_H41, after=mark)
     assert len(refused) == len(cases)
@@ -119,6 +143,8 @@ def test_the_same_requests_signed_properly_succeed(env: AxisEnv) -> None:
             continue
         body = envelope_of(response)
         assert (body["status"], body["ErrorCode"]) == ("OK", "0"), (operation, body)
+        for name, empty in REFUSAL_FIELDS[operation].items():
+            assert type(body[name]) is type(empty), (operation, name, body)
 
 
 def test_from_must_be_the_registered_code(env: AxisEnv) -> None:
@@ -148,7 +174,7 @@ def test_mailbox_isolation(env: AxisEnv) -> None:
             for reply in replies:
                 assert (reply.status, reply.error_code) == ("FAIL", "404")
                 assert reply.error_desc.replace(target, "<id>") == "Khong tim thay van ban <id>"
-                assert "data" not in reply.body
+                assert reply.body.get("data", "") == "", "nothing of the document leaks"
             download = other.send(other.protocol.download_edoc(target))
             assert (download.status_code, download.content) == (404, b"")
     # The owner still has it, unacknowledged and readable.

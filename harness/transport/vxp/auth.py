@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -120,13 +120,32 @@ class AuthError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SignedRequest:
-    """The parameters a request carried, by lowercase unprefixed name, and which were signed."""
+    """The parameters a request carried, by lowercase unprefixed name, and which were signed.
+
+    `spellings` keeps each signed value under the exact name the client signed: the Java SDK
+    never clears its header map, so a client that writes `docId` for one call and `docid` for
+    another signs both spellings, with different values, on every later call.
+    """
 
     params: dict[str, str]
     signed: frozenset[str]
+    spellings: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str, prefer: str | None = None) -> str | None:
+        """The value of `name`; of several signed spellings, `prefer`'s, else `name`'s exact one."""
+        variants = self.spellings.get(name.lower())
+        if variants:
+            for spelling in (prefer, name):
+                if spelling is not None and spelling in variants:
+                    return variants[spelling]
+            return next(iter(variants.values()))
         return self.params.get(name.lower())
+
+    def values(self, name: str) -> list[str]:
+        """Every distinct value sent for `name`, whatever its spelling, signed ones first."""
+        variants = list((self.spellings.get(name.lower()) or {}).values())
+        plain = self.params.get(name.lower())
+        return list(dict.fromkeys(variants + ([plain] if plain is not None else [])))
 
 
 def _wire_value(value: str) -> str:
@@ -137,29 +156,37 @@ def _wire_value(value: str) -> str:
         return value
 
 
-def read_params(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Every `XroadVnpt-*` header by lowercase unprefixed name (the last one wins)."""
+def read_header_values(headers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Every value of every `XroadVnpt-*` header by lowercase unprefixed name, in arrival order."""
     prefix = PREFIX.lower()
-    out: dict[str, str] = {}
+    out: dict[str, list[str]] = {}
     for name, value in headers:
         low = name.lower()
         if low.startswith(prefix):
-            out[low[len(prefix) :]] = _wire_value(value)
+            out.setdefault(low[len(prefix) :], []).append(_wire_value(value))
     return out
+
+
+def read_params(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Every `XroadVnpt-*` header by lowercase unprefixed name (the last one wins)."""
+    return {name: values[-1] for name, values in read_header_values(headers).items()}
 
 
 def _ascii_name(name: str) -> str:
     return name.encode("ascii", "replace").decode("ascii")
 
 
-def verify(secret: str, params: Mapping[str, str]) -> SignedRequest:
+def verify(secret: str, params: Mapping[str, str], sent: Mapping[str, Sequence[str]] | None = None) -> SignedRequest:
     """Check the HMAC and that every signed value matches the header sent; raise AuthError.
 
     The signed JSON is the truth: each `XroadVnpt-*` entry in it must arrive as a header with the
     same value, and each name of `sign-header-key` must be in it (the key list itself is not
     covered by the HMAC, so it cannot be allowed to hide a signed entry). Names compare
     case-insensitively (`docId`/`docid`); unsigned extra headers are tolerated, since the SDK
-    keeps re-sending stale keys from earlier calls.
+    keeps re-sending stale keys from earlier calls. `sent` gives every value of a repeated header
+    (default: the one in `params`): each must be a signed value. Two signed spellings of one name
+    with different values (the SDK's `docId` and `docid`) may arrive as two headers, or as one
+    when the JDK's HttpURLConnection (sendEdoc) keeps only the last of a case-insensitive pair.
     """
     sign_header = params.get(SIGN_HEADER)
     hash_header = params.get(HASH_HEADER)
@@ -176,22 +203,29 @@ def verify(secret: str, params: Mapping[str, str]) -> SignedRequest:
     if not isinstance(signed_values, dict):
         raise AuthError("sign-header khong phai doi tuong JSON")
     prefix = PREFIX.lower()
-    signed: dict[str, str] = {}
+    spellings: dict[str, dict[str, str]] = {}
     for key, value in signed_values.items():
         low = str(key).lower()
         if not low.startswith(prefix):
             continue
-        name = low[len(prefix) :]
         shown = _ascii_name(str(key)[len(prefix) :])
         if not isinstance(value, str):
             raise AuthError(f"Gia tri da ky cua {shown} khong phai chuoi")
-        sent = params.get(name)
-        if sent is None:
+        spellings.setdefault(low[len(prefix) :], {})[str(key)[len(prefix) :]] = value
+    for name, variants in spellings.items():
+        shown = _ascii_name(next(iter(variants)))
+        arrived = sent.get(name) if sent is not None else None
+        if not arrived:
+            single = params.get(name)
+            arrived = [single] if single is not None else []
+        if not arrived:
             raise AuthError(f"Thieu tieu de {PREFIX}{shown}")
-        if sent.strip() != value.strip():
+        allowed = {v.strip() for v in variants.values()}
+        values = {v.strip() for v in arrived}
+        if not values <= allowed or (len(variants) == 1 and values != allowed):
             raise AuthError(f"Tieu de {PREFIX}{shown} khong khop voi gia tri da ky")
-        signed[name] = value
     for name in (n.strip().lower() for n in key_list.split(";") if n.strip()):
-        if name not in signed:
+        if name not in spellings:
             raise AuthError(f"Tieu de {_ascii_name(name)} khong co trong sign-header")
-    return SignedRequest({**params, **signed}, frozenset(signed))
+    signed = {name: next(iter(variants.values())) for name, variants in spellings.items()}
+    return SignedRequest({**params, **signed}, frozenset(signed), spellings)

@@ -87,6 +87,34 @@ def envelope(code: ErrorCode = ErrorCode.OK, desc: str = SUCCESS_DESC, **fields:
     return out
 
 
+REPLY_FIELDS: dict[str, dict[str, Any]] = {
+    Operation.SEND_EDOC: {"DocId": ""},
+    Operation.GET_RECEIVED_EDOC_LIST: {"data": []},
+    Operation.GET_EDOC: {"data": ""},
+    Operation.GET_SENT_EDOC_LIST: {"data": []},
+    Operation.COUNT_RECEIVE_EDOC: {"count": 0},
+    Operation.COUNT_RECEIVE_STATUS: {"count": 0},
+    Operation.GET_AGENCIES_LIST: {"data": []},
+    Operation.GET_AGENCIES_LIST_QD20: {"data": []},
+    Operation.GET_SYNCHRONIZE_UNIT: {"data": []},
+}
+"""Each operation's own reply fields with their empty values, present in every reply, refusals too.
+
+The Java SDK reads `DocId` of a sendEdoc reply unconditionally (a refusal without it ends in a
+NullPointerException and an empty result), `data` when `ErrorCode` is "0" or `status` is not FAIL,
+`count` when `status` is not FAIL; the .NET SDK maps `data` and `DocId` onto typed fields, so a
+list's `data` is always an array and a document's always a string.
+"""
+
+
+def complete(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    """`body` with the operation's missing reply fields added at their empty values."""
+    for name, empty in REPLY_FIELDS.get(operation, {}).items():
+        if name not in body:
+            body[name] = list(empty) if isinstance(empty, list) else empty
+    return body
+
+
 def sender_mismatch(sender: str, system_id: str) -> str:
     """The real axis' text when `from` is not the caller's registered code (PVN README)."""
     return f"Don vi gui {sender} khong dung voi ma da dang ky: {system_id}"
