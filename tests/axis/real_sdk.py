@@ -58,9 +58,15 @@ def require_sdk() -> Path:
     return folder
 
 
+def sdk_classpath(sdk: Path) -> str:
+    """Every jar of the folder but other SDK versions (PVN ships 2.0.0 beside 2.0.1: one would shadow the other)."""
+    jars = [j for j in sorted(sdk.glob("*.jar")) if not j.name.startswith("SDKVXP-") or j.name == SDK_JAR]
+    return os.pathsep.join(str(j) for j in jars)
+
+
 def compile_driver(sdk: Path, out: Path) -> str:
     """Compile the driver against the jars; the classpath to run it with."""
-    classpath = f"{sdk}/*"
+    classpath = sdk_classpath(sdk)
     subprocess.run(
         ["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(out), "-cp", classpath, str(DRIVER_SOURCE)],
         check=True,

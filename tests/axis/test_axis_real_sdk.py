@@ -20,7 +20,7 @@ import pytest
 
 from harness.edxml.builder import build
 from harness.edxml.factory import status_for
-from tests.axis.conftest import AGENCIES, G22, H14_00, H41_00, H41_12, AxisEnv, org, wait_until
+from tests.axis.conftest import AGENCIES, AXIS_H41, G22, H14_00, H41_00, H41_12, AxisEnv, org, wait_until
 from tests.axis.real_sdk import JavaSdk, java_sdk_session
 
 EDOC = {"servicetype": "eDoc", "messagetype": "edoc"}
@@ -294,3 +294,17 @@ def test_carried_over_to_from_a_list_call_does_not_reroute(env: AxisEnv, agency:
     assert ok(a.send(env.document(H41_00, [H41_12])[1]))
     assert len(env.client(H41_12).get_received_edoc_list()) == 1
     assert env.client(H41_00).get_received_edoc_list() == []
+
+
+def test_an_axis_in_trouble_is_reported_through_the_sdk(env: AxisEnv, agency: Any) -> None:
+    """HTTP 503 (down) and injected 500s: the SDK parses error bodies too, so the code reaches the caller."""
+    a = agency(H41_00)
+    _, data = env.document(H41_00, [H41_12])
+    env.add_fault(AXIS_H41, kind="error", operation="sendEdoc")
+    failed = a.send(data)
+    assert (failed["status"], failed["errorCode"], failed["docID"]) == ("FAIL", "500", "")
+    env.add_fault(AXIS_H41, kind="down", duration_s=60)
+    for result in (a.send(data), a.call("getReceivedEdocList", EDOC), a.call("countReceiveEdoc", EDOC)):
+        assert (result["status"], result["errorCode"]) == ("FAIL", "503"), result
+        assert result["errorDesc"] == "Truc tam ngung hoat dong (gia lap)"
+    assert env.deliveries(AXIS_H41) == []
