@@ -92,6 +92,17 @@ def invalid_base64() -> bytes:
     return data[:start] + b"!!not*base64!!" + data[start:]
 
 
+def surrogate_in(tag: bytes) -> Callable[[], bytes]:
+    """A surrogate character reference at the start of the first `tag` (a 500 before)."""
+
+    def make() -> bytes:
+        data = valid_package()
+        at = data.index(tag) + len(tag)
+        return data[:at] + b"&#xD800;" + data[at:]
+
+    return make
+
+
 PACKAGES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     # name: (payload, ErrorCode, text the ErrorDesc must contain)
     "not-xml": (lambda: b"this is not XML at all", ErrorCode.BAD_REQUEST, "EDX-01"),
@@ -107,6 +118,10 @@ PACKAGES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "wrong-namespace": (wrong_namespace, ErrorCode.BAD_REQUEST, "EDX-02"),
     "invalid-base64": (invalid_base64, ErrorCode.BAD_REQUEST, "EDX-33"),
     "oversize-60mb": (payloads.oversize_60mb, ErrorCode.TOO_LARGE, "dung luong"),
+    "surrogate-in-organid": (surrogate_in(b"<edXML:OrganId>"), ErrorCode.BAD_REQUEST, "EDX-01"),
+    "surrogate-in-organname": (surrogate_in(b"<edXML:OrganName>"), ErrorCode.BAD_REQUEST, "EDX-01"),
+    "surrogate-in-contentid": (surrogate_in(b"<edXML:ContentId>"), ErrorCode.BAD_REQUEST, "EDX-01"),
+    "surrogate-in-attachmentname": (surrogate_in(b"<edXML:AttachmentName>"), ErrorCode.BAD_REQUEST, "EDX-01"),
 }
 
 
@@ -197,4 +212,71 @@ def test_a_failed_download_never_has_a_body(axis: AxisProcess, client: VxpClient
     assert fault.status_code == 201
     response = client.send(client.protocol.download_edoc("0" * 24))
     assert (response.status_code, response.content) == (500, b"")
+    still_serving(client)
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("value", ["²", "1" + "0" * 30, "9" * 4301, "-1", "1.5", "１２"])
+@pytest.mark.parametrize("name", ["pageSize", "pageIndex", "level"])
+def test_integer_parameters_are_bounded(client: VxpClient, name: str, value: str) -> None:
+    """`str.isdigit` takes `²`; SQLite overflows past 2**63; Python refuses ints of 4,301 digits."""
+    if name == "level":
+        req = client.protocol.prepare("getAgenciesListQD20", {"level": value})
+    else:
+        req = client.protocol.get_received_edoc_list("edoc", {name: value})
+    reply = client.call(req)
+    assert (reply.status, reply.error_code, reply.http_status) == ("FAIL", ErrorCode.BAD_REQUEST, 200), reply
+    assert reply.error_desc.startswith(f"{name} phai la so nguyen tu 0 den "), reply.error_desc
+    assert reply.body["data"] == []
+    still_serving(client)
+
+
+def test_deeply_nested_json_is_refused(client: VxpClient) -> None:
+    """`to`, the registerAgency body and the signed JSON: a RecursionError was a 500."""
+    req = client.protocol.send_edoc(valid_package(), sender=SENDER, extra={"to": _deep(100_000)})
+    reply = client.call(req)
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.BAD_REQUEST), reply
+    req = client.protocol.send_edoc(valid_package(), sender=SENDER, extra={"to": json.dumps([["a"]])})
+    assert client.call(req).error_code == ErrorCode.BAD_REQUEST
+    body = ('{"code":' * 100_000).encode()
+    reply = client.call(client.protocol.prepare("registerAgency", content=body))
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.BAD_REQUEST), reply
+    from harness.transport.vxp.auth import hmac_hex
+
+    req = client.protocol.send_edoc(valid_package(), sender=SENDER)
+    deep = '{"XroadVnpt-systemid":' * 100_000
+    req.headers[PREFIX + "sign-header"] = deep.encode()
+    req.headers[PREFIX + "hash-header"] = hmac_hex(SECRET, deep).encode()
+    reply = client.call(req)
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.UNAUTHORIZED), reply
+    still_serving(client)
+
+
+def test_duplicated_protocol_headers_are_refused(axis: AxisProcess, client: VxpClient) -> None:
+    """Two `systemid` headers: the journal read the first, authentication the last."""
+    with VxpClient(axis.endpoint, RECEIVER, "receiver-secret") as other:
+        req = other.protocol.get_received_edoc_list()
+    for name in ("systemid", "hash-header", "sign-header", "sign-header-key", "timestamp"):
+        headers = [(k.encode(), v) for k, v in req.headers.items()]
+        value = SENDER.encode() if name == "systemid" else req.headers[PREFIX + name]
+        headers.insert(0, ((PREFIX + name).encode(), value))
+        response = httpx.post(req.url, headers=headers)
+        body = json.loads(response.content.decode("ascii"))
+        assert (body["status"], body["ErrorCode"]) == ("FAIL", ErrorCode.BAD_REQUEST), (name, body)
+        assert body["ErrorDesc"] == f"Tieu de {PREFIX}{name} xuat hien nhieu lan"
+    journal = httpx.get(axis.control_url + "/journal").json()
+    row = journal[-5]
+    assert row["system_id"] == f"{SENDER},{RECEIVER}", "the journal shows both claimed callers"
+    assert all(r["status"] == "FAIL" for r in journal[-5:])
+    still_serving(client)
+
+
+def test_a_too_large_body_names_the_limit_of_its_operation(client: VxpClient) -> None:
+    req = client.protocol.prepare("getEdoc", {"docId": "0" * 24}, content=b"{" + b" " * (2 * 1024 * 1024) + b"}")
+    reply = client.call(req)
+    assert (reply.status, reply.error_code) == ("FAIL", ErrorCode.TOO_LARGE)
+    assert reply.error_desc == "Noi dung vuot qua dung luong toi da 1048576 byte"
     still_serving(client)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,38 @@ def test_max_size_option(tmp_path: Path) -> None:
     assert proc.returncode == 1
     (item,) = json.loads(proc.stdout)
     assert "vượt giới hạn 1,000 byte" in item["findings"][0]["message"]
+
+
+def test_max_size_names_the_file_size_not_the_bytes_read(tmp_path: Path) -> None:
+    big = tmp_path / "lon.edxml"
+    big.write_bytes((CORPUS / "valid" / "edoc-new.edxml").read_bytes() + b" " * 5000)
+    size = big.stat().st_size
+    proc = lienthong("validate", "--format", "json", "--max-size", "1000", str(big))
+    assert proc.returncode == 1
+    (item,) = json.loads(proc.stdout)
+    assert item["findings"][0]["rule"] == "EDX-01"
+    assert f"{size:,} byte vượt giới hạn 1,000 byte" in item["findings"][0]["message"]
+
+
+def test_devices_and_fifos_are_refused_without_reading(tmp_path: Path) -> None:
+    """/dev/urandom never ends (its size is 0) and a FIFO with no writer blocks on open."""
+    fifo = tmp_path / "ong.edxml"
+    os.mkfifo(fifo)
+    for target in ("/dev/urandom", str(fifo)):
+        proc = lienthong("validate", target, str(CORPUS / "valid" / "edoc-new.edxml"))
+        assert proc.returncode == 2, (target, proc.stderr)
+        assert f"Lỗi: {target} không phải tệp thường" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert "Đã kiểm tra 1 tệp: 1 đạt, 0 không đạt." in proc.stdout, "the other file is still checked"
+
+
+def test_a_surrogate_reference_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    data = (CORPUS / "valid" / "edoc-new.edxml").read_bytes()
+    at = data.index(b"<edXML:OrganName>") + len(b"<edXML:OrganName>")
+    bad = tmp_path / "surrogate.edxml"
+    bad.write_bytes(data[:at] + b"&#xD800;" + data[at:])
+    proc = lienthong("validate", "--format", "json", str(bad))
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    (item,) = json.loads(proc.stdout)
+    assert any(f["rule"] == "EDX-01" and "UTF-16" in f["message"] for f in item["findings"]), item

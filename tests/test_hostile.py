@@ -479,3 +479,34 @@ def test_parser_refuses_billion_laughs_quickly() -> None:
         assert root is not None
         assert len(etree.tostring(root)) < 1000
     assert time.perf_counter() - started < 1.0
+
+
+SURROGATE_SPOTS = {
+    "OrganId": b"<edXML:OrganId>",
+    "OrganName": b"<edXML:OrganName>",
+    "ContentId": b"<edXML:ContentId>",
+    "AttachmentName": b"<edXML:AttachmentName>",
+    "Subject": b"<edXML:Subject>",
+}
+
+
+@pytest.mark.parametrize("reference", [b"&#xD800;", b"&#xDFFF;", b"&#56320;"])
+@pytest.mark.parametrize("spot", list(SURROGATE_SPOTS))
+@pytest.mark.parametrize("strict", [False, True])
+def test_surrogate_references_are_an_edx01_finding(spot: str, reference: bytes, strict: bool) -> None:
+    """libxml2's recovery kept them as bytes no decoder takes: lenient validation raised."""
+    data = build(new_document())
+    tag = SURROGATE_SPOTS[spot]
+    at = data.index(tag) + len(tag)
+    report = validate(data[:at] + reference + data[at:], strict=strict)
+    assert not report.ok
+    assert report.rules() == {"EDX-01"}, [(f.rule, f.message_en) for f in report.findings]
+    if not strict:
+        assert any("surrogate" in f.message_en for f in report.findings)
+
+
+def test_a_surrogate_reference_in_an_attribute_is_an_edx01_finding() -> None:
+    data = build(new_document())
+    at = data.index(b"<edXML:edXMLEnvelope") + len(b"<edXML:edXMLEnvelope")
+    report = validate(data[:at] + b' x="&#xD800;"' + data[at:])
+    assert report.rules() == {"EDX-01"}

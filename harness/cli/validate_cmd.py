@@ -6,6 +6,7 @@ Exit codes: 0 when no MUST finding, 1 when any, 2 on usage or I/O error (click u
 from __future__ import annotations
 
 import json
+import stat
 import sys
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.edxml import Finding, Level, Limits, Report, inspect
+from harness.edxml.catalogue import rule
+from harness.edxml.findings import Kind
 from harness.edxml.model import EdocPackage
 from harness.edxml.rules import SequenceChecker
 from harness.pki import load as load_pki
@@ -79,6 +82,43 @@ def _trust(
         click.echo(f"Lỗi: không đọc được chứng thư hoặc PKI: {exc}", err=True)
         sys.exit(2)
     return trust
+
+
+class NotARegularFile(Exception):
+    pass
+
+
+def _read_bounded(path: Path, max_size: int) -> tuple[bytes, int]:
+    """At most `max_size + 1` bytes of a regular file, and its size.
+
+    A device or FIFO is refused before it is opened: /dev/urandom never ends and a FIFO without
+    a writer blocks on open, and neither has a size to check first.
+    """
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile(path)
+    with path.open("rb") as fh:
+        data = fh.read(max_size + 1)
+    return data, max(st.st_size, len(data))
+
+
+def _too_large(path: Path, size: int, max_size: int) -> Report:
+    """EDX-01 for a file over the limit, naming its size (only a prefix was read)."""
+    r01 = rule("EDX-01")
+    return Report(
+        kind=Kind.UNKNOWN,
+        path=str(path),
+        findings=[
+            Finding(
+                "EDX-01",
+                r01.level,
+                "/",
+                f"Tệp {size:,} byte vượt giới hạn {max_size:,} byte; không phân tích.",
+                f"File of {size:,} bytes exceeds the {max_size:,}-byte limit; not parsed.",
+                r01.source,
+            )
+        ],
+    )
 
 
 @click.command("validate")
@@ -167,16 +207,20 @@ def validate_command(
     io_error = False
     for path in files:
         try:
-            size = path.stat().st_size
-            if size > max_size:
-                # Do not read an oversized file into memory: let validate() report it from a prefix.
-                with path.open("rb") as fh:
-                    data = fh.read(max_size + 1)
-            else:
-                data = path.read_bytes()
+            data, size = _read_bounded(path, max_size)
+        except NotARegularFile:
+            click.echo(
+                f"Lỗi: {path} không phải tệp thường (thiết bị, FIFO, socket...): chỉ kiểm tra được tệp gói tin.",
+                err=True,
+            )
+            io_error = True
+            continue
         except OSError as exc:
             click.echo(f"Lỗi: không đọc được tệp {path}: {exc.strerror or exc}", err=True)
             io_error = True
+            continue
+        if size > max_size:
+            reports.append(_too_large(path, size, max_size))
             continue
         result = inspect(data, strict=strict, limits=limits, path=str(path))
         if trust is not None and isinstance(result.parsed.package, EdocPackage):

@@ -109,6 +109,16 @@ def _too_deep(root: etree._Element, max_depth: int) -> bool:
     return False
 
 
+def _undecodable(root: etree._Element) -> str | None:
+    """The path of the first node whose text or attributes cannot be decoded, if any."""
+    for el in root.iter():
+        try:
+            _ = (el.text, el.tail, list(el.attrib.items()))
+        except UnicodeDecodeError:
+            return root.getroottree().getpath(el)
+    return None
+
+
 def _utf16(data: bytes) -> bool:
     head = data[:4]
     return head.startswith((b"\xff\xfe", b"\xfe\xff")) or head in (b"<\x00?\x00", b"\x00<\x00?")
@@ -258,6 +268,19 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
             recovered = None
         problems.extend(_syntax_problems(recover.error_log, exc))
         if recovered is None:
+            return Loaded(None, problems)
+        where = _undecodable(recovered)
+        if where is not None:
+            # libxml2 recovers a surrogate reference (&#xD800;..&#xDFFF;) as bytes no decoder accepts.
+            problems.append(
+                Problem(
+                    where,
+                    "Gói tin chứa ký tự không hợp lệ trong XML (tham chiếu tới ký tự thay thế UTF-16, "
+                    "&#xD800;–&#xDFFF;); không phân tích.",
+                    "Package holds a character XML does not allow (a UTF-16 surrogate reference, "
+                    "&#xD800;-&#xDFFF;); not parsed.",
+                )
+            )
             return Loaded(None, problems)
         root = recovered
     if _too_deep(root, limits.max_depth):

@@ -73,6 +73,7 @@ def control_routes(axis: Axis) -> list[Route]:
                 "uptime_s": round(time.time() - STARTED, 3),
                 "deliveries": axis.store.counts(),
                 "faults": len(axis.faults.active()),
+                "set_aside": list(axis.set_aside.values()),
             }
         )
 
@@ -213,6 +214,7 @@ def control_routes(axis: Axis) -> list[Route]:
         d = await _json(request)
         axis.store.reset(registry=bool(d.get("registry", False)))
         axis.faults.remove()
+        axis.set_aside.clear()
         axis.reload()
         return JSONResponse({"status": "ok"})
 

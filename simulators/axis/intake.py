@@ -25,6 +25,8 @@ TRANSPORT_RULES = frozenset({f"EDX-{n:02d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9,
 ENFORCED_SHOULD = frozenset({"EDX-60", "EDX-61"})
 """SHOULD rules in the catalogue that an axis enforces: they are about the request itself."""
 MAX_LISTED = 3
+MAX_TO_CHARS = 64 * 1024
+"""A `to` list of a thousand receivers fits many times over."""
 
 
 class Refusal(Exception):
@@ -63,14 +65,18 @@ def parse_to_header(value: str) -> tuple[list[str], bool]:
     value = value.strip()
     if not value:
         return [], False
+    if len(value) > MAX_TO_CHARS:
+        raise Refusal(ErrorCode.BAD_REQUEST, f"Tham so to dai qua {MAX_TO_CHARS} ky tu")
     try:
         decoded = json.loads(value)
+    except RecursionError:
+        raise Refusal(ErrorCode.BAD_REQUEST, "Tham so to khong hop le") from None
     except ValueError:
         return [p.strip() for p in value.split(",") if p.strip()], False
     if isinstance(decoded, str):
         return ([decoded.strip()] if decoded.strip() else []), True
-    if isinstance(decoded, list):
-        return [str(x).strip() for x in decoded if str(x).strip()], True
+    if isinstance(decoded, list) and all(isinstance(x, str) for x in decoded):
+        return [x.strip() for x in decoded if x.strip()], True
     raise Refusal(ErrorCode.BAD_REQUEST, "Tham so to khong hop le")
 
 

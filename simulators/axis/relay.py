@@ -20,7 +20,7 @@ import httpx
 
 from harness.transport.vxp.client import AsyncVxpClient
 from harness.transport.vxp.models import VxpError
-from harness.transport.vxp.wire import ErrorCode, MessageType, Operation
+from harness.transport.vxp.wire import ErrorCode, MessageType, Operation, ascii_text
 from simulators.axis.config import Strictness, UpstreamSpec
 from simulators.axis.ids import new_doc_id
 from simulators.axis.intake import Refusal, read_package
@@ -139,13 +139,39 @@ class Relay:
             self.pull_wakeup.clear()
 
     async def pull_once(self) -> int:
-        """Fetch, store and acknowledge everything waiting on the national axis; returns how many."""
+        """Fetch, store and acknowledge everything waiting on the national axis; returns how many.
+
+        Each item on its own: one the national axis fails to hand over is tried again next round;
+        one that cannot be taken in (an error no rule foresaw) is set aside, journalled, reported
+        `fail` upstream and listed in `/_sim/health`; the others still flow. Only losing the
+        national axis itself ends the round.
+        """
         n = 0
         for mt in (MessageType.EDOC, MessageType.STATUS):
             for item in await self.client.get_received_edoc_list(mt):
-                await self.pull(item.doc_id, item.to, mt)
+                if item.doc_id in self.axis.set_aside:
+                    continue
+                started = time.perf_counter()
+                try:
+                    await self.pull(item.doc_id, item.to, mt)
+                except (asyncio.CancelledError, httpx.TransportError):
+                    raise
+                except (VxpError, httpx.HTTPError) as exc:
+                    # The national axis refused or failed this item: try it again next round.
+                    self.journal("pull", [item.doc_id], "FAIL", f"retry later: {exc}"[:300], started)
+                    continue
+                except Exception as exc:
+                    log.exception("pulled item %s set aside", item.doc_id)
+                    await self.set_aside(item.doc_id, f"{type(exc).__name__}: {exc}"[:300], started)
+                    continue
                 n += 1
         return n
+
+    async def set_aside(self, upstream_id: str, reason: str, started: float) -> None:
+        self.axis.set_aside[upstream_id] = {"upstream_doc_id": upstream_id, "reason": reason, "ts": journal_time()}
+        self.journal("pull", [upstream_id], "FAIL", f"set aside: {reason}", started)
+        with contextlib.suppress(Exception):
+            await self.client.update_status(upstream_id, "fail", ascii_text(reason)[:200])
 
     async def pull(self, upstream_id: str, receiver: str, mt: MessageType) -> None:
         started = time.perf_counter()

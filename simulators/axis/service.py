@@ -10,6 +10,7 @@ import asyncio
 import base64
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,15 @@ FETCH_SPELLING = "docId"
 """getEdoc/downloadEdoc: the spelling the SDK samples, PVN and Bkav's bridge write."""
 ACK_SPELLING = "docid"
 """updateStatus: Bkav's bridge writes `docid` here (and `docId` for getEdoc, on one SDK object)."""
+INT_PARAMS: dict[str, tuple[str, int, int]] = {
+    "pagesize": ("pageSize", 0, 1000),
+    "pageindex": ("pageIndex", 0, 1_000_000),
+    "level": ("level", 0, 9),
+}
+"""Integer parameters: the name as clients write it, and the range accepted (0 = not given)."""
+MAX_LISTED = 5
+"""Codes named in one ErrorDesc."""
+ASCII_DIGITS = re.compile(r"[0-9]{1,7}")
 RELAY_KEY = "sim-relay-key"
 """Idempotency key a provincial axis adds when it forwards; a retried forward gets the same DocId."""
 
@@ -105,6 +115,8 @@ class Axis:
         self.limits = Limits(max_bytes=config.max_body_bytes)
         self.systems: dict[str, SystemSpec] = {}
         self.forward_wakeup = asyncio.Event()
+        self.set_aside: dict[str, dict[str, str]] = {}
+        """Items pulled from the national axis that could not be taken in, by upstream docId."""
         self.reload()
         self.handlers: dict[str, Handler] = {
             Operation.SEND_EDOC: self.send_edoc,
@@ -207,7 +219,8 @@ class Axis:
         routes = {r: self.router.route(r) for r in intake.receivers}
         unknown = [r for r, route in routes.items() if route is Route.UNKNOWN]
         if unknown:
-            raise Refusal(ErrorCode.NOT_FOUND, f"Khong tim thay don vi nhan: {', '.join(unknown)}")
+            more = f" (va {len(unknown) - MAX_LISTED} don vi khac)" if len(unknown) > MAX_LISTED else ""
+            raise Refusal(ErrorCode.NOT_FOUND, f"Khong tim thay don vi nhan: {', '.join(unknown[:MAX_LISTED])}{more}")
         if (
             self.config.dedupe_new_documents
             and intake.kind is MessageType.EDOC
@@ -273,15 +286,17 @@ class Axis:
                 return datetime.strptime(value, fmt).strftime(TIME_FORMAT)
             except ValueError:
                 continue
-        raise Refusal(ErrorCode.BAD_REQUEST, f"{name} khong hop le (dd/MM/yyyy HH:mm:ss): {value}")
+        raise Refusal(ErrorCode.BAD_REQUEST, f"{name} khong hop le (dd/MM/yyyy HH:mm:ss): {value[:40]}")
 
     @staticmethod
     def _int_param(params: SignedRequest, name: str) -> int | None:
+        """A bounded non-negative integer: ASCII digits only (`str.isdigit` takes `²`), within its range."""
         value = (params.get(name) or "").strip()
         if not value:
             return None
-        if not value.isdigit():
-            raise Refusal(ErrorCode.BAD_REQUEST, f"{name} phai la so nguyen")
+        shown, low, high = INT_PARAMS[name]
+        if not ASCII_DIGITS.fullmatch(value) or not low <= int(value) <= high:
+            raise Refusal(ErrorCode.BAD_REQUEST, f"{shown} phai la so nguyen tu {low} den {high}")
         return int(value)
 
     async def get_received_edoc_list(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
@@ -435,7 +450,7 @@ class Axis:
     async def register_agency(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         try:
             req = json.loads(body.decode("utf-8") or "{}")
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise Refusal(ErrorCode.BAD_REQUEST, "Noi dung registerAgency khong phai JSON") from None
         if not isinstance(req, dict):
             raise Refusal(ErrorCode.BAD_REQUEST, "Noi dung registerAgency khong phai doi tuong JSON")

@@ -49,15 +49,18 @@ def append_trace(root: Element, organ_id: str, *, timestamp: str | None = None, 
         last = existing[-1]
         new = copy.deepcopy(last)
         for child in list(new):
-            if etree.QName(child).localname not in ("OrganId", "Timestamp"):
+            # Comments and processing instructions have no QName: they go with the other extras.
+            if not isinstance(child.tag, str) or etree.QName(child).localname not in ("OrganId", "Timestamp"):
                 new.remove(child)
         organ = kid(new, "OrganId")
         stamp_el = kid(new, "Timestamp")
         if organ is None or stamp_el is None:
             new = _fresh_trace_header(organ_id, stamp)
         else:
-            organ.text = organ_id
-            stamp_el.text = stamp
+            for el, value in ((organ, organ_id), (stamp_el, stamp)):
+                for inner in list(el):
+                    el.remove(inner)
+                el.text = value
         new.tail = last.tail
         last.addnext(new)
     else:

@@ -15,7 +15,14 @@ from datetime import datetime
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from harness.transport.vxp.auth import AuthError, SignedRequest, parse_java_timestamp, read_header_values, verify
+from harness.transport.vxp.auth import (
+    PREFIX,
+    AuthError,
+    SignedRequest,
+    parse_java_timestamp,
+    read_header_values,
+    verify,
+)
 from harness.transport.vxp.wire import ErrorCode, complete, envelope
 from simulators.axis.config import SystemSpec
 from simulators.axis.faults import FaultKind
@@ -40,8 +47,16 @@ DOWNLOAD_FAIL_STATUS: dict[str, int] = {
 }
 
 
+PROTOCOL_HEADERS = ("systemid", "timestamp", "sign-header", "sign-header-key", "hash-header")
+"""Headers that say who calls and how it signed: each must arrive once (the journal and the check
+must never read two different callers out of one request)."""
+MAX_OPERATION_CHARS = 64
+
+
 class TooLarge(Exception):
-    pass
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -49,7 +64,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     chunks: list[bytes] = []
     size = 0
-    too_large = declared is not None and declared.isdigit() and int(declared) > limit
+    too_large = declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
@@ -61,7 +76,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             continue
         chunks.append(chunk)
     if too_large:
-        raise TooLarge()
+        raise TooLarge(limit)
     return b"".join(chunks)
 
 
@@ -92,16 +107,16 @@ class VxpEndpoint:
 
     async def endpoint(self, request: Request) -> Response:
         started = time.perf_counter()
-        operation = request.path_params["operation"]
+        operation = str(request.path_params["operation"])[:MAX_OPERATION_CHARS]
         axis = self.axis
-        system_id = request.headers.get("xroadvnpt-systemid", "")
-        bytes_in = 0
+        sent = read_header_values(request.headers.items())
+        system_id = ",".join(sent.get("systemid", []))[:200]
         try:
-            outcome = await self.handle(request, operation)
-        except TooLarge:
-            outcome = fail(
-                ErrorCode.TOO_LARGE, f"Noi dung vuot qua dung luong toi da {axis.config.max_body_bytes} byte"
-            )
+            outcome = await self.handle(request, operation, sent)
+        except TooLarge as big:
+            # sendEdoc allows the package and its trailing CRLF; the limit named is the package's.
+            limit = axis.config.max_body_bytes if operation == "sendEdoc" else big.limit
+            outcome = fail(ErrorCode.TOO_LARGE, f"Noi dung vuot qua dung luong toi da {limit} byte")
         except ClientDisconnect:
             outcome = fail(ErrorCode.BAD_REQUEST, "Ket noi bi ngat khi dang gui noi dung")
         except Refusal as r:
@@ -121,7 +136,8 @@ class VxpEndpoint:
             if outcome.body is not None and outcome.data_b64 is None:
                 complete(operation, outcome.body)
             response = Response(json_outcome(outcome), status_code=outcome.http_status, media_type="application/json")
-        bytes_in = int(request.headers.get("content-length") or 0)
+        declared = request.headers.get("content-length") or ""
+        bytes_in = int(declared) if declared.isascii() and declared.isdigit() else 0
         try:
             axis.store.journal_add(
                 {
@@ -144,12 +160,14 @@ class VxpEndpoint:
             log.exception("journal write failed")
         return response
 
-    async def handle(self, request: Request, operation: str) -> Outcome:
+    async def handle(self, request: Request, operation: str, sent: dict[str, list[str]]) -> Outcome:
         axis = self.axis
         handler = axis.handlers.get(operation)
         if handler is None:
             raise Refusal(ErrorCode.NOT_FOUND, f"Khong ho tro thao tac {operation}")
-        sent = read_header_values(request.headers.items())
+        repeated = [name for name in PROTOCOL_HEADERS if len(sent.get(name, ())) > 1]
+        if repeated:
+            raise Refusal(ErrorCode.BAD_REQUEST, f"Tieu de {PREFIX}{repeated[0]} xuat hien nhieu lan")
         params = {name: values[-1] for name, values in sent.items()}
         down = axis.faults.fire(FaultKind.DOWN, operation, (params.get("systemid", ""),))
         if down is not None:

@@ -21,6 +21,7 @@ import pytest
 from harness.edxml import model as m
 from harness.edxml.builder import build
 from harness.edxml.factory import new_document, organization
+from harness.edxml.parser import parse_package
 from harness.transport.vxp import MessageType, Quirks, ReceivedItem, VxpClient
 from simulators.launcher import AxisProcess, Simulation
 from tests.conftest import REPO
@@ -61,6 +62,13 @@ def unique_number() -> str:
 
 def org(agency_id: str) -> m.Organization:
     return organization(agency_id, NAMES.get(agency_id, f"Don vi {agency_id}"))
+
+
+def trace_of(data: bytes) -> list[tuple[str, str]]:
+    """The package's TraceHeaders as (OrganId, Timestamp), one per hop."""
+    pkg = parse_package(data, strict=False)
+    assert pkg.trace_header_list is not None
+    return [(t.organ_id or "", t.timestamp or "") for t in pkg.trace_header_list.trace_headers]
 
 
 def wait_until(condition: Callable[[], T | None], timeout: float = DEADLINE, what: str = "condition") -> T:

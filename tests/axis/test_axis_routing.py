@@ -22,17 +22,12 @@ from tests.axis.conftest import (
     NATIONAL,
     AxisEnv,
     org,
+    trace_of,
     wait_until,
 )
 
 HEX24 = re.compile(r"^[0-9a-f]{24}\Z")
 EXTRA_H41 = "000.00.13.H41"
-
-
-def trace_of(data: bytes) -> list[tuple[str, str]]:
-    pkg = parse_package(data, strict=False)
-    assert pkg.trace_header_list is not None
-    return [(t.organ_id or "", t.timestamp or "") for t in pkg.trace_header_list.trace_headers]
 
 
 def assert_timestamps(trace: list[tuple[str, str]], sent_at: datetime) -> None:

@@ -198,7 +198,7 @@ def verify(secret: str, params: Mapping[str, str], sent: Mapping[str, Sequence[s
         raise AuthError("Chu ky HMAC khong hop le")
     try:
         signed_values = json.loads(sign_header)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise AuthError("sign-header khong phai JSON") from None
     if not isinstance(signed_values, dict):
         raise AuthError("sign-header khong phai doi tuong JSON")
