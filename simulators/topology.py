@@ -62,6 +62,7 @@ class AxisSettings:
     durability: Durability = Durability.OFF
     poll_interval: float = 1.0
     freshness_seconds: float | None = None
+    replay_window_seconds: float | None = 86400.0
     max_body_bytes: int = 50 * 1024 * 1024
     dedupe_new_documents: bool = True
     redeliver_failed: bool = False
@@ -297,7 +298,7 @@ def _settings(data: dict[str, Any], base: AxisSettings, where: str) -> AxisSetti
             changes[key] = Durability(str(value).upper())
         elif key == "poll_interval":
             changes[key] = _number(value, at)
-        elif key == "freshness_seconds":
+        elif key in {"freshness_seconds", "replay_window_seconds"}:
             changes[key] = None if value is None else _number(value, at)
         elif key == "max_body_bytes":
             changes[key] = int(_number(value, at))
@@ -575,6 +576,7 @@ def expand(
                 upstream=upstream,
                 strictness=s.strictness,
                 freshness_seconds=s.freshness_seconds,
+                replay_window_seconds=s.replay_window_seconds,
                 max_body_bytes=s.max_body_bytes,
                 durability=s.durability,
                 dedupe_new_documents=s.dedupe_new_documents,

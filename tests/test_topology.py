@@ -132,7 +132,9 @@ def test_defaults_and_per_axis_overrides(raw: dict[str, Any], tmp_path: Path) ->
     raw["defaults"].update({"durability": "full", "freshness_seconds": 300, "base_path": "/adapter"})
     raw["provinces"][1]["strictness"] = "full"
     raw["provinces"][1]["poll_interval"] = 2
+    raw["provinces"][0]["replay_window_seconds"] = None
     national, h41, h14 = expand(parse_topology(raw), tmp_path)
+    assert (national.replay_window_seconds, h41.replay_window_seconds) == (86400.0, None)
     assert national.strictness is Strictness.TRANSPORT and h14.strictness is Strictness.FULL
     assert all(c.durability is Durability.FULL and c.freshness_seconds == 300 for c in (national, h41, h14))
     assert h41.upstream is not None and h41.upstream.poll_interval == 0.2

@@ -322,13 +322,16 @@ def test_verify_names_are_case_insensitive() -> None:
     assert result.signed == {"docid", "systemid"}
 
 
-def test_verify_tolerates_unsigned_extra_and_stale_headers() -> None:
+def test_verify_tolerates_unsigned_extra_headers_but_never_uses_them() -> None:
+    """Added to a captured request, an unsigned `from` or `docId` would act in the signer's name."""
     headers = auth.sign(SECRET, _base())
-    headers["XroadVnpt-from"] = "000.00.00.G22"  # left over from an earlier sendEdoc
+    headers["XroadVnpt-from"] = "000.00.00.G22"
     headers["XroadVnpt-hash-file"] = "abc"
     result = auth.verify(SECRET, _wire(headers))
-    assert result.get("from") == "000.00.00.G22"
+    assert result.get("from") is None and result.get("hash-file") is None
+    assert result.values("from") == []
     assert "from" not in result.signed and "hash-file" not in result.signed
+    assert result.get("docId") == _base()["docId"]
 
 
 def test_verify_accepts_uppercase_hex_hash_header() -> None:

@@ -104,6 +104,9 @@ class AxisConfig:
     strictness: Strictness = Strictness.TRANSPORT
     freshness_seconds: float | None = None
     """Refuse requests whose timestamp is older than this; None accepts stale ones (real clients reuse one)."""
+    replay_window_seconds: float | None = 86400.0
+    """A sendEdoc of the very bytes the caller already sent within this window is a replay and is
+    refused; None accepts replays (the weak setting the AX replay check must catch)."""
     max_body_bytes: int = 50 * 1024 * 1024
     durability: Durability = Durability.OFF
     dedupe_new_documents: bool = True

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -198,8 +200,11 @@ class Axis:
         if not owns(system, sender):
             raise Refusal(ErrorCode.FORBIDDEN, sender_mismatch(sender, system.system_id))
         package = body[:-2] if body.endswith(b"\r\n") else body
-        declared = params.get("hash-file")
-        if declared and not (hash_file_matches(declared, package) or hash_file_matches(declared, body)):
+        declared = (params.get("hash-file") or "").strip()
+        if not declared:
+            # The SDK always signs hash-file: without it the body is not bound to the signature.
+            raise Refusal(ErrorCode.BAD_REQUEST, "Thieu tham so hash-file (SHA-256 cua goi tin, da ky)")
+        if not (hash_file_matches(declared, package) or hash_file_matches(declared, body)):
             raise Refusal(ErrorCode.BAD_REQUEST, "hash-file khong khop voi noi dung goi tin")
         relay_key = params.get(RELAY_KEY)
         origin_key = f"relay|{system.system_id}|{relay_key}" if relay_key and system.domains else None
@@ -230,8 +235,16 @@ class Axis:
             dup = self.store.duplicate_new_document(intake.sender, intake.document_id, intake.receivers)
             if dup:
                 raise Refusal(ErrorCode.CONFLICT, f"Van ban {intake.document_id} da duoc gui toi {', '.join(dup)}")
+        # The very bytes this caller already sent: a replay (a captured request sent again).
+        body_sha256 = hashlib.sha256(package).hexdigest()
+        window = self.config.replay_window_seconds
+        if window is not None:
+            earlier = self.store.sent_body(system.system_id, body_sha256, time.time() - window)
+            if earlier is not None:
+                raise Refusal(ErrorCode.CONFLICT, f"Goi tin nay da duoc gui (DocId {earlier}): yeu cau lap lai")
         doc_id = new_doc_id()
         pkg = self.new_package(intake, doc_id, system.system_id, origin="client", origin_key=origin_key)
+        pkg.body_sha256 = body_sha256
         for receiver, route in routes.items():
             pkg.deliveries.extend(self.deliveries_for(receiver, route, Operation.SEND_EDOC))
         self.store.accept(pkg)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ CREATE TABLE IF NOT EXISTS journal (
     error_desc TEXT NOT NULL, duration_ms REAL NOT NULL, bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
     remote TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS journal_system ON journal(system_id, id);
+CREATE TABLE IF NOT EXISTS sent_bodies (
+    system_id TEXT NOT NULL, sha256 TEXT NOT NULL, doc_id TEXT NOT NULL, seen REAL NOT NULL,
+    PRIMARY KEY (system_id, sha256));
 """
 
 MAILBOX_STATES = ("initial", "processing")
@@ -93,6 +97,8 @@ class NewPackage:
     status_code: str = ""
     origin: str = "client"
     origin_key: str | None = None
+    body_sha256: str = ""
+    """SHA-256 of the package as the client sent it: the same bytes again are a replay."""
     deliveries: list[NewDelivery] = field(default_factory=list)
 
 
@@ -275,7 +281,18 @@ class Store:
                     for i, d in enumerate(pkg.deliveries)
                 ],
             )
+            if pkg.body_sha256:
+                db.execute(
+                    "INSERT OR REPLACE INTO sent_bodies (system_id, sha256, doc_id, seen) VALUES (?,?,?,?)",
+                    (pkg.system_id, pkg.body_sha256, pkg.doc_id, time.time()),
+                )
             return package_id
+
+    def sent_body(self, system_id: str, sha256: str, since: float) -> str | None:
+        """The DocId under which `system_id` sent these exact bytes after `since` (epoch seconds)."""
+        sql = "SELECT doc_id FROM sent_bodies WHERE system_id = ? AND sha256 = ? AND seen >= ?"
+        row = self.db.execute(sql, (system_id, sha256, since)).fetchone()
+        return str(row["doc_id"]) if row is not None else None
 
     def package_by_origin(self, origin_key: str) -> dict[str, Any] | None:
         row: dict[str, Any] | None = self.db.execute(
@@ -473,6 +490,7 @@ class Store:
             db.execute("DELETE FROM deliveries")
             db.execute("DELETE FROM packages")
             db.execute("DELETE FROM journal")
+            db.execute("DELETE FROM sent_bodies")
             if registry:
                 db.execute("DELETE FROM systems WHERE source != 'config'")
                 db.execute("DELETE FROM organizations WHERE registered_by != ''")

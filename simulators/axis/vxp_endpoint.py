@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from harness.edxml.formats import now_ict
 from harness.transport.vxp.auth import (
+    HASH_HEADER,
     PREFIX,
     AuthError,
     SignedRequest,
@@ -80,9 +81,29 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+class SeenSignatures:
+    """Signatures used within the freshness window, forgotten once their timestamp has expired."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], float] = {}
+
+    def first(self, system_id: str, timestamp: str, signature: str, window: float) -> bool:
+        """Record the signature; False when it was already used within `window` seconds."""
+        now = time.monotonic()
+        if len(self._seen) > 10_000:
+            self._seen = {k: t for k, t in self._seen.items() if t > now}
+        key = (system_id, timestamp, signature.strip().lower())
+        expires = self._seen.get(key)
+        if expires is not None and expires > now:
+            return False
+        self._seen[key] = now + 2 * window
+        return True
+
+
 class VxpEndpoint:
     def __init__(self, axis: Axis) -> None:
         self.axis = axis
+        self.seen = SeenSignatures()
 
     def authenticate(
         self, params: dict[str, str], sent: dict[str, list[str]] | None = None
@@ -97,12 +118,19 @@ class VxpEndpoint:
             signed = verify(system.secret, params, sent)
         except AuthError as exc:
             raise Refusal(ErrorCode.UNAUTHORIZED, exc.reason) from None
+        if (signed.get("systemid") or "").strip() != system_id:
+            raise Refusal(ErrorCode.UNAUTHORIZED, "Tieu de systemid phai nam trong sign-header")
         window = self.axis.config.freshness_seconds
         if window is not None:
             stamp = parse_java_timestamp(signed.get("timestamp") or "")
-            now = datetime.now()
+            now = now_ict().replace(tzinfo=None)  # the SDK writes its local time: Vietnam's (ICT)
             if stamp is None or abs((now - stamp).total_seconds()) > window:
                 raise Refusal(ErrorCode.UNAUTHORIZED, "timestamp khong hop le hoac da qua han")
+            # Within the window a captured request could be sent again as it is: the same
+            # signature is accepted once. (Without a window the SDK's one-timestamp-per-object
+            # makes every identical poll carry the same signature, so only sendEdoc's bytes count.)
+            if not self.seen.first(system_id, signed.get("timestamp") or "", params.get(HASH_HEADER, ""), window):
+                raise Refusal(ErrorCode.UNAUTHORIZED, "Chu ky nay da duoc su dung: yeu cau lap lai bi tu choi")
         return system, signed
 
     async def endpoint(self, request: Request) -> Response:

@@ -120,7 +120,7 @@ class AuthError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SignedRequest:
-    """The parameters a request carried, by lowercase unprefixed name, and which were signed.
+    """The signed parameters of a request, by lowercase unprefixed name.
 
     `spellings` keeps each signed value under the exact name the client signed: the Java SDK
     never clears its header map, so a client that writes `docId` for one call and `docid` for
@@ -142,7 +142,7 @@ class SignedRequest:
         return self.params.get(name.lower())
 
     def values(self, name: str) -> list[str]:
-        """Every distinct value sent for `name`, whatever its spelling, signed ones first."""
+        """Every distinct signed value of `name`, whatever its spelling."""
         variants = list((self.spellings.get(name.lower()) or {}).values())
         plain = self.params.get(name.lower())
         return list(dict.fromkeys(variants + ([plain] if plain is not None else [])))
@@ -182,11 +182,12 @@ def verify(secret: str, params: Mapping[str, str], sent: Mapping[str, Sequence[s
     The signed JSON is the truth: each `XroadVnpt-*` entry in it must arrive as a header with the
     same value, and each name of `sign-header-key` must be in it (the key list itself is not
     covered by the HMAC, so it cannot be allowed to hide a signed entry). Names compare
-    case-insensitively (`docId`/`docid`); unsigned extra headers are tolerated, since the SDK
-    keeps re-sending stale keys from earlier calls. `sent` gives every value of a repeated header
-    (default: the one in `params`): each must be a signed value. Two signed spellings of one name
-    with different values (the SDK's `docId` and `docid`) may arrive as two headers, or as one
-    when the JDK's HttpURLConnection (sendEdoc) keeps only the last of a case-insensitive pair.
+    case-insensitively (`docId`/`docid`); unsigned extra headers are tolerated but never become
+    parameters (the SDK signs everything it sends, its carried-over keys included). `sent` gives
+    every value of a repeated header (default: the one in `params`): each must be a signed value.
+    Two signed spellings of one name with different values (the SDK's `docId` and `docid`) may
+    arrive as two headers, or as one when the JDK's HttpURLConnection (sendEdoc) keeps only the
+    last of a case-insensitive pair.
     """
     sign_header = params.get(SIGN_HEADER)
     hash_header = params.get(HASH_HEADER)
@@ -228,4 +229,6 @@ def verify(secret: str, params: Mapping[str, str], sent: Mapping[str, Sequence[s
         if name not in spellings:
             raise AuthError(f"Tieu de {_ascii_name(name)} khong co trong sign-header")
     signed = {name: next(iter(variants.values())) for name, variants in spellings.items()}
-    return SignedRequest({**params, **signed}, frozenset(signed), spellings)
+    # Only what the HMAC covers is a parameter: an unsigned header added to a captured request
+    # (a docId, a from, a status) must not reach an operation.
+    return SignedRequest(signed, frozenset(signed), spellings)
