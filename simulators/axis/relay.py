@@ -24,8 +24,9 @@ from harness.transport.vxp.wire import ErrorCode, MessageType, Operation, ascii_
 from simulators.axis.config import Strictness, UpstreamSpec
 from simulators.axis.ids import new_doc_id
 from simulators.axis.intake import Refusal, read_package
+from simulators.axis.journal import journal_time
 from simulators.axis.routing import Route
-from simulators.axis.service import RELAY_KEY, Axis, journal_time, now_text
+from simulators.axis.service import RELAY_KEY, Axis, now_text
 
 log = logging.getLogger(__name__)
 

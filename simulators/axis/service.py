@@ -37,6 +37,7 @@ from simulators.axis.config import AxisConfig, OrganizationSpec, SystemSpec
 from simulators.axis.faults import FaultKind, Faults
 from simulators.axis.ids import new_doc_id
 from simulators.axis.intake import Intake, Refusal, read_package
+from simulators.axis.journal import stage
 from simulators.axis.routing import Route, Router, owns
 from simulators.axis.store import NewDelivery, NewPackage, Owner, Store
 from simulators.axis.trace import append_trace, serialize
@@ -95,11 +96,6 @@ def fail(code: ErrorCode, desc: str, **fields: Any) -> Outcome:
 
 def now_text() -> str:
     return now_ict().strftime(TIME_FORMAT)
-
-
-def journal_time() -> str:
-    """Journal timestamps carry milliseconds: polling cadence is measured from them (RT-04)."""
-    return now_ict().isoformat(timespec="milliseconds")
 
 
 Handler = Callable[[SystemSpec, SignedRequest, bytes], Awaitable[Outcome]]
@@ -247,12 +243,15 @@ class Axis:
         pkg.body_sha256 = body_sha256
         for receiver, route in routes.items():
             pkg.deliveries.extend(self.deliveries_for(receiver, route, Operation.SEND_EDOC))
+        dropped = [d.doc_id for d in pkg.deliveries if d.state == "dropped"]
+        note = f"dropped:{','.join(dropped)}" if dropped else ""
+        reply = envelope(DocId=doc_id)
+        doc_ids = [doc_id] + [d.doc_id for d in pkg.deliveries]
+        stage(doc_ids, reply, note)
         self.store.accept(pkg)
         if any(d.route == Route.UPSTREAM for d in pkg.deliveries):
             self.forward_wakeup.set()
-        dropped = [d.doc_id for d in pkg.deliveries if d.state == "dropped"]
-        note = f"dropped:{','.join(dropped)}" if dropped else ""
-        return Outcome(envelope(DocId=doc_id), doc_ids=[doc_id] + [d.doc_id for d in pkg.deliveries], note=note)
+        return Outcome(reply, doc_ids=doc_ids, note=note)
 
     def new_package(
         self, intake: Intake, doc_id: str, system_id: str, *, origin: str, origin_key: str | None
@@ -362,6 +361,7 @@ class Axis:
         status = (params.get("status") or "").strip().lower()
         desc = (params.get("description") or "").strip()
         now = now_text()
+        stage([doc_id], envelope())
         if status == DeliveryStatus.DONE:
             if delivery["state"] != DeliveryStatus.DONE:
                 self.store.set_state([doc_id], DeliveryStatus.DONE, desc, now, acked=True)

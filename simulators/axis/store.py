@@ -18,6 +18,7 @@ from typing import Any
 
 from harness.ids import InvalidIdentifier, parse_agency_id
 from simulators.axis.config import AxisConfig, Durability, OrganizationSpec, SystemSpec
+from simulators.axis.journal import take_staged
 from simulators.sqlite import connect
 
 SCHEMA = """
@@ -145,15 +146,22 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; journal rows waiting in memory are committed with it."""
         self.db.execute("BEGIN IMMEDIATE")
+        pending, self._journal = self._journal, []
+        own = take_staged()
         try:
-            if self._journal:
-                self.db.executemany(JOURNAL_INSERT, self._journal)
-                self._journal = []
+            if pending:
+                self.db.executemany(JOURNAL_INSERT, pending)
             yield self.db
+            if own is not None:
+                row = own[1]
+                self.db.execute(JOURNAL_INSERT, {**row, "doc_ids": json.dumps(row["doc_ids"])})
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._journal = pending + self._journal  # other requests' rows are not lost with this one
             raise
         self.db.execute("COMMIT")
+        if own is not None:
+            own[0].written = True
 
     # Registry ------------------------------------------------------------------------------
 

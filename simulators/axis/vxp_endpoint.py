@@ -28,7 +28,8 @@ from harness.transport.vxp.wire import ErrorCode, complete, envelope
 from simulators.axis.config import SystemSpec
 from simulators.axis.faults import FaultKind
 from simulators.axis.intake import Refusal
-from simulators.axis.service import Axis, Outcome, fail, journal_time, json_outcome
+from simulators.axis.journal import CURRENT, RequestRecord
+from simulators.axis.service import Axis, Outcome, fail, json_outcome
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,10 @@ class VxpEndpoint:
         axis = self.axis
         sent = read_header_values(request.headers.items())
         system_id = ",".join(sent.get("systemid", []))[:200]
+        declared = request.headers.get("content-length") or ""
+        bytes_in = int(declared) if declared.isascii() and declared.isdigit() else 0
+        record = RequestRecord(started, system_id, operation, bytes_in, request.client.host if request.client else "")
+        token = CURRENT.set(record)
         try:
             outcome = await self.handle(request, operation, sent)
         except TooLarge as big:
@@ -164,25 +169,20 @@ class VxpEndpoint:
             if outcome.body is not None and outcome.data_b64 is None:
                 complete(operation, outcome.body)
             response = Response(json_outcome(outcome), status_code=outcome.http_status, media_type="application/json")
-        declared = request.headers.get("content-length") or ""
-        bytes_in = int(declared) if declared.isascii() and declared.isdigit() else 0
+        CURRENT.reset(token)
+        if record.written:
+            return response  # its row went in with the operation's own transaction
         try:
             axis.store.journal_add(
-                {
-                    "ts": journal_time(),
-                    "system_id": system_id,
-                    "operation": operation,
-                    "doc_ids": outcome.doc_ids,
-                    "http_status": outcome.http_status,
-                    "status": outcome.status,
-                    "error_code": outcome.error_code,
-                    "error_desc": outcome.error_desc or outcome.note,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "bytes_in": bytes_in,
-                    "bytes_out": len(response.body),
-                    "remote": request.client.host if request.client else "",
-                    "note": outcome.note,
-                }
+                record.row(
+                    doc_ids=outcome.doc_ids,
+                    http_status=outcome.http_status,
+                    status=outcome.status,
+                    error_code=outcome.error_code,
+                    error_desc=outcome.error_desc or outcome.note,
+                    bytes_out=len(response.body),
+                    note=outcome.note,
+                )
             )
         except Exception:
             log.exception("journal write failed")

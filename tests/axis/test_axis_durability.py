@@ -139,3 +139,21 @@ def test_resent_new_document_is_refused_and_a_new_number_is_accepted(env: AxisEn
     assert sorted(d["receiver"] for d in env.deliveries(AXIS_H41)) == [H14_00, H14_00, H41_12, H41_12]
     assert len(env.wait_mail(env.client(H14_00), count=2)) == 2
     assert len(env.deliveries(NATIONAL, receiver=H14_00)) == 2
+
+
+def test_the_journal_row_of_an_accepted_operation_survives_kill_9(env: AxisEnv) -> None:
+    """The row is written with the package (or the acknowledgement), not up to 200 ms later."""
+    sender, receiver = env.client(H41_00), env.client(H41_12)
+    sent = [sender.send_edoc(env.document(H41_00, [H41_12])[1], sender=H41_00) for _ in range(3)]
+    axis = env.axis(AXIS_H41)
+    axis.kill()
+    axis.restart()
+    rows = env.journal(AXIS_H41, operation="sendEdoc")
+    assert [r["doc_ids"][0] for r in rows if r["status"] == "OK"] == sent
+    assert all(r["system_id"] == H41_00 and r["bytes_out"] > 0 for r in rows)
+    item = receiver.get_received_edoc_list()[0]
+    receiver.update_status(item.doc_id, "done")
+    axis.kill()
+    axis.restart()
+    acks = env.journal(AXIS_H41, operation="updateStatus")
+    assert [(r["doc_ids"], r["status"]) for r in acks] == [([item.doc_id], "OK")]
