@@ -64,6 +64,9 @@ class AxisSettings:
     freshness_seconds: float | None = None
     replay_window_seconds: float | None = 86400.0
     max_body_bytes: int = 50 * 1024 * 1024
+    header_timeout_seconds: float = 10.0
+    body_idle_seconds: float = 30.0
+    max_connections_per_client: int = 64
     dedupe_new_documents: bool = True
     redeliver_failed: bool = False
     trace_status_packages: bool = True
@@ -300,8 +303,10 @@ def _settings(data: dict[str, Any], base: AxisSettings, where: str) -> AxisSetti
             changes[key] = _number(value, at)
         elif key in {"freshness_seconds", "replay_window_seconds"}:
             changes[key] = None if value is None else _number(value, at)
-        elif key == "max_body_bytes":
+        elif key in {"max_body_bytes", "max_connections_per_client"}:
             changes[key] = int(_number(value, at))
+        elif key in {"header_timeout_seconds", "body_idle_seconds"}:
+            changes[key] = _number(value, at)
         elif key in {"dedupe_new_documents", "redeliver_failed", "trace_status_packages"}:
             changes[key] = _flag(value, at)
         elif key == "seed":
@@ -578,6 +583,9 @@ def expand(
                 freshness_seconds=s.freshness_seconds,
                 replay_window_seconds=s.replay_window_seconds,
                 max_body_bytes=s.max_body_bytes,
+                header_timeout_seconds=s.header_timeout_seconds,
+                body_idle_seconds=s.body_idle_seconds,
+                max_connections_per_client=s.max_connections_per_client,
                 durability=s.durability,
                 dedupe_new_documents=s.dedupe_new_documents,
                 redeliver_failed=s.redeliver_failed,

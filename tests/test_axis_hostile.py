@@ -118,6 +118,7 @@ PACKAGES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "wrong-namespace": (wrong_namespace, ErrorCode.BAD_REQUEST, "EDX-02"),
     "invalid-base64": (invalid_base64, ErrorCode.BAD_REQUEST, "EDX-33"),
     "oversize-60mb": (payloads.oversize_60mb, ErrorCode.TOO_LARGE, "dung luong"),
+    "attribute-flood": (payloads.attribute_flood, ErrorCode.BAD_REQUEST, "EDX-01"),
     "surrogate-in-organid": (surrogate_in(b"<edXML:OrganId>"), ErrorCode.BAD_REQUEST, "EDX-01"),
     "surrogate-in-organname": (surrogate_in(b"<edXML:OrganName>"), ErrorCode.BAD_REQUEST, "EDX-01"),
     "surrogate-in-contentid": (surrogate_in(b"<edXML:ContentId>"), ErrorCode.BAD_REQUEST, "EDX-01"),

@@ -86,6 +86,15 @@ def oversize_60mb() -> bytes:
     return valid_package().ljust(60 * MB, b" ")
 
 
+def attribute_flood() -> bytes:
+    """A status package with three million attributes (30,000 elements of 100; about 33 MB)."""
+    pkg = build(status_for(new_document(), DEFAULT_TO, "01"))
+    start = pkg.index(b"<edXML:edXMLEnvelope")
+    at = pkg.index(b">", start) + 1
+    one = b"<x " + b" ".join(b'a%d="1"' % i for i in range(100)) + b"/>"
+    return pkg[:at] + one * 30_000 + pkg[at:]
+
+
 def deep_nesting() -> bytes:
     return b"<a>" * 10_000 + b"</a>" * 10_000
 
@@ -214,6 +223,8 @@ CASES: dict[str, Case] = {
     "corrupt_zip": Case(corrupt_zip, rules=frozenset({"EDX-34"}), says=("zip",), kind=Kind.EDOC, only=True),
     "to_flood": Case(to_flood, rules=frozenset({"EDX-07"}), kind=Kind.EDOC, timeout=12.0),
     "element_flood": Case(element_flood, rules=frozenset({"EDX-01"}), max_rss_mb=400),
+    # The package itself is ~40 MB; parsing it took 1.6 GB before the attribute bound.
+    "attribute_flood": Case(attribute_flood, says=("attributes",), kind=Kind.UNKNOWN, count=1, max_rss_mb=200),
 }
 
 

@@ -16,6 +16,7 @@ from lxml import etree
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 100
 DEFAULT_MAX_TAGS = 500_000
+DEFAULT_MAX_ATTRIBUTES = 100_000
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -26,6 +27,9 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     max_tags: int = DEFAULT_MAX_TAGS  # count of '<' in the input: bounds libxml2's per-node memory
+    max_attributes: int = DEFAULT_MAX_ATTRIBUTES
+    """Count of `="` and `='` in the input: each attribute costs libxml2 and lxml ~300 bytes, so
+    four million of them in a 50 MB package would take 1.5 GB before any rule runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +239,17 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
                 "/",
                 f"Gói tin có {tags:,} thẻ, vượt giới hạn {limits.max_tags:,}; không phân tích.",
                 f"Package has {tags:,} tags, over the {limits.max_tags:,} limit; not parsed.",
+            )
+        )
+        return Loaded(None, problems)
+    attributes = body.count(b'="') + body.count(b"='")
+    if attributes > limits.max_attributes:
+        problems.append(
+            Problem(
+                "/",
+                f"Gói tin có khoảng {attributes:,} thuộc tính, vượt giới hạn {limits.max_attributes:,}; "
+                "không phân tích.",
+                f"Package has about {attributes:,} attributes, over the {limits.max_attributes:,} limit; not parsed.",
             )
         )
         return Loaded(None, problems)

@@ -108,6 +108,12 @@ class AxisConfig:
     """A sendEdoc of the very bytes the caller already sent within this window is a replay and is
     refused; None accepts replays (the weak setting the AX replay check must catch)."""
     max_body_bytes: int = 50 * 1024 * 1024
+    header_timeout_seconds: float = 10.0
+    """A request's headers must arrive within this, else the connection is closed (slow clients)."""
+    body_idle_seconds: float = 30.0
+    """The longest pause between two parts of a request body before it is refused."""
+    max_connections_per_client: int = 64
+    """Connections one client address may hold open at once; more are closed at once."""
     durability: Durability = Durability.OFF
     dedupe_new_documents: bool = True
     redeliver_failed: bool = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -54,6 +55,7 @@ INT_PARAMS: dict[str, tuple[str, int, int]] = {
     "level": ("level", 0, 9),
 }
 """Integer parameters: the name as clients write it, and the range accepted (0 = not given)."""
+THREAD_INTAKE_BYTES = 1024 * 1024
 MAX_LISTED = 5
 """Codes named in one ErrorDesc."""
 ASCII_DIGITS = re.compile(r"[0-9]{1,7}")
@@ -208,7 +210,8 @@ class Axis:
             existing = self.store.package_by_origin(origin_key)
             if existing is not None:
                 return Outcome(envelope(DocId=existing["doc_id"]), doc_ids=[existing["doc_id"]], note="relay-retry")
-        intake = read_package(
+        read = functools.partial(
+            read_package,
             package,
             message_type=params.get("messagetype"),
             service_type=params.get("servicetype"),
@@ -217,6 +220,8 @@ class Axis:
             strictness=self.config.strictness,
             limits=self.limits,
         )
+        # A large package is parsed off the event loop: the other agencies' requests go on meanwhile.
+        intake = await asyncio.to_thread(read) if len(package) > THREAD_INTAKE_BYTES else read()
         routes = {r: self.router.route(r) for r in intake.receivers}
         unknown = [r for r, route in routes.items() if route is Route.UNKNOWN]
         if unknown:

@@ -8,8 +8,13 @@ axis made "down" by a fault (503).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
+import ctypes.util
 import logging
+import sys
 import time
+from collections.abc import AsyncIterator
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -55,19 +60,47 @@ must never read two different callers out of one request)."""
 MAX_OPERATION_CHARS = 64
 
 
+TRIM_AFTER_BYTES = 4 * 1024 * 1024
+"""After a request this large, freed memory is handed back to the OS (glibc keeps it otherwise)."""
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6") if sys.platform == "linux" else None
+
+
+def give_memory_back() -> None:
+    if _LIBC is not None:
+        with contextlib.suppress(AttributeError, OSError):  # not glibc
+            _LIBC.malloc_trim(0)
+
+
 class TooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+class SlowBody(Exception):
+    pass
+
+
+async def _chunks(request: Request, idle: float) -> AsyncIterator[bytes]:
+    """The body's parts, or SlowBody when the client pauses longer than `idle` seconds."""
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), timeout=idle)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise SlowBody() from None
+        yield chunk
+
+
+async def read_body(request: Request, limit: int, idle: float = 30.0) -> bytes:
     """The body, or TooLarge after draining it without keeping more than `limit` bytes."""
     declared = request.headers.get("content-length")
     chunks: list[bytes] = []
     size = 0
     too_large = declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit
-    async for chunk in request.stream():
+    async for chunk in _chunks(request, idle):
         size += len(chunk)
         if size > limit:
             too_large = True
@@ -152,6 +185,9 @@ class VxpEndpoint:
             outcome = fail(ErrorCode.TOO_LARGE, f"Noi dung vuot qua dung luong toi da {limit} byte")
         except ClientDisconnect:
             outcome = fail(ErrorCode.BAD_REQUEST, "Ket noi bi ngat khi dang gui noi dung")
+        except SlowBody:
+            idle = axis.config.body_idle_seconds
+            outcome = fail(ErrorCode.BAD_REQUEST, f"Noi dung gui qua cham (dung qua {idle:g} s giua hai phan)")
         except Refusal as r:
             outcome = fail(r.code, r.desc)
             if operation == "downloadEdoc":
@@ -170,6 +206,8 @@ class VxpEndpoint:
                 complete(operation, outcome.body)
             response = Response(json_outcome(outcome), status_code=outcome.http_status, media_type="application/json")
         CURRENT.reset(token)
+        if bytes_in > TRIM_AFTER_BYTES:
+            give_memory_back()
         if record.written:
             return response  # its row went in with the operation's own transaction
         try:
@@ -201,7 +239,7 @@ class VxpEndpoint:
         if down is not None:
             return Outcome(envelope(ErrorCode.UNAVAILABLE, "Truc tam ngung hoat dong (gia lap)"), http_status=503)
         limit = axis.config.max_body_bytes + 2 if operation == "sendEdoc" else SMALL_BODY
-        body = await read_body(request, limit)
+        body = await read_body(request, limit, axis.config.body_idle_seconds)
         system, signed = self.authenticate(params, sent)
         agencies = axis.agencies_of(system)
         slow = axis.faults.fire(FaultKind.LATENCY, operation, agencies)
