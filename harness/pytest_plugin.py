@@ -51,7 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from harness.edxml.catalogue import catalogue as edx
     from harness.signing.catalogue import catalogue as sig
 
-    names = [f"RT-{i:02d}" for i in range(1, 13)] + [f"AX-{i:02d}" for i in range(1, 11)]
+    names = [f"RT-{i:02d}" for i in range(1, 13)] + [f"AX-{i:02d}" for i in range(1, 13)]
     names += [*edx(), *sig(), "mandatory", "recommended"]
     for name in names:
         config.addinivalue_line("markers", f"{name}: thẻ kịch bản chạy thử")

@@ -33,7 +33,7 @@ DEMO = REPO / "fixtures" / "topologies" / "demo.yaml"
 FEATURES = REPO / "features"
 HOME = "000.00.99.H41"
 LOCAL2 = "000.00.97.H41"
-AX_IDS = [f"AX-{i:02d}" for i in range(1, 11)]
+AX_IDS = [f"AX-{i:02d}" for i in range(1, 13)]
 
 DEADLINES = Deadlines(fetch=4.0, status=6.0, poll_gap=1.5, observe=2.0, flash=1.5, quiet=0.8, poll=0.05)
 """Compressed further than COMPRESSED: the simulated axes deliver in-province at once and relay
@@ -251,3 +251,34 @@ def test_a_refusal_leaks_only_when_its_fields_carry_content(body: dict[str, Any]
     """AX-01/AX-06: a refusal carries the SDKs' fields empty; content in them is a leak."""
     reply = Reply("FAIL", "401", "Chu ky HMAC khong hop le", 200, {"status": "FAIL", **body})
     assert leaks(reply) is leaked
+
+
+def test_ax11_fails_against_an_axis_with_weak_authentication(world: World, faults: Any) -> None:
+    """A `weak-auth` fault: unsigned parameters used, hash-file unchecked, replays and repeated
+    protocol headers accepted. Each AX-11 scenario names what it caught."""
+    faults.add_fault(kind="weak-auth")
+    results = run(world, select(SCENARIOS, ids=["AX-11"]))
+    assert len(results) == 4
+    expected = [
+        "Trục nhận yêu cầu phát lại nguyên văn",
+        "Trục trả văn bản",
+        "có hash-file không khớp nội dung",
+        "hai tiêu đề XroadVnpt-systemid",
+    ]
+    for r, text in zip(results, expected, strict=True):
+        assert r.outcome is Outcome.FAILED, explain(r)
+        assert r.message_vi.startswith("[AX-11]") and text in r.message_vi, r.message_vi
+
+
+def test_ax12_fails_when_delivery_is_lost_or_slow(world: World, faults: Any) -> None:
+    comment, slow = select(SCENARIOS, ids=["AX-12"])
+    probes = world.probe_ids(HOME)
+    faults.add_fault(kind="drop", agency=probes["local2"])
+    (result,) = run(world, [comment])
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert "không nhận được" in result.message_vi, result.message_vi
+    faults.remove_fault()
+    faults.add_fault(kind="latency", operation="sendEdoc", latency_ms=IN_PROVINCE_FETCH * 1500)
+    (result,) = run(world, [slow])
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert "kết nối chậm" in result.message_vi, result.message_vi

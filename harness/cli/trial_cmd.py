@@ -225,7 +225,7 @@ def attest_command(
     """Ghi nhận một bước thủ công của nội dung chạy thử (kèm tệp minh chứng, được chép vào kho của đợt)."""
     test_id = test_id.strip().upper()
     if not TEST_ID_RE.match(test_id) or (test_id.startswith("RT-") and test_id not in BY_ID):
-        _fail(f"nội dung chạy thử {test_id!r} không có (RT-01..RT-12, AX-01..AX-10).")
+        _fail(f"nội dung chạy thử {test_id!r} không có (RT-01..RT-12, AX-01..AX-12).")
     if not who.strip():
         _fail("thiếu người xác nhận (--who).")
     for f in files:

@@ -8,6 +8,7 @@ sample starts with `1212`) are reported and, in lenient mode, skipped.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -113,13 +114,19 @@ def _too_deep(root: etree._Element, max_depth: int) -> bool:
     return False
 
 
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
+
+
 def _undecodable(root: etree._Element) -> str | None:
     """The path of the first node whose text or attributes cannot be decoded, if any."""
     for el in root.iter():
         try:
-            _ = (el.text, el.tail, list(el.attrib.items()))
+            _ = (el.tag, el.text, el.tail, list(el.attrib.items()), el.nsmap)
         except UnicodeDecodeError:
-            return root.getroottree().getpath(el)
+            try:
+                return root.getroottree().getpath(el)
+            except (MemoryError, ValueError):  # lxml cannot name some recovered nodes
+                return "/"
     return None
 
 
@@ -262,6 +269,12 @@ def load(data: bytes, *, strict: bool = False, limits: Limits | None = None) -> 
             )
         )
         return Loaded(None, problems)
+    if _ENCODED_SURROGATE.search(body):
+        # libxml2 lets UTF-8-encoded surrogates through, and no Python decoder takes them back.
+        bad = _invalid_utf8(body, first, data)
+        if bad is not None:
+            problems.append(bad)
+            return Loaded(None, problems)
     strict_parser = _get_parser(False)
     try:
         root = etree.fromstring(body, strict_parser)

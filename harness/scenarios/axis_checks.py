@@ -284,14 +284,22 @@ def roles_of_phrase(phrase: str) -> list[str]:
     return roles
 
 
-def send_document(ctx: ScenarioContext, sender_role: str, recipient_roles: list[str]) -> Sent:
-    """A signed Công văn from one probe to others through the axes; recorded on the context."""
+def send_document(
+    ctx: ScenarioContext,
+    sender_role: str,
+    recipient_roles: list[str],
+    mangle: Callable[[bytes], bytes] | None = None,
+) -> Sent:
+    """A signed Công văn from one probe to others through the axes; recorded on the context.
+    `mangle` changes the bytes sent (the package and its signature are built first)."""
     rule = rule_of(ctx)
     home_axis(ctx)
     sender = ctx.probe(sender_role)
     recipients = [ctx.probe(r) for r in recipient_roles]
     package = ctx.world.kit.document(sender.organ, [r.organ for r in recipients])
     data = build(package)
+    if mangle is not None:
+        data = mangle(data)
     document_id = package.document_id or ""
     collect_later(ctx, sender, *recipients)
     since = time.time()

@@ -525,7 +525,7 @@ class CampaignStore:
     ) -> Attestation:
         """Record a manual step; each file is copied into the store's files folder (content-addressed)."""
         if not TEST_ID_RE.match(test_id):
-            raise StoreError(f"Mã nội dung chạy thử {test_id!r} không hợp lệ (dạng RT-01..RT-12 hoặc AX-01..AX-10).")
+            raise StoreError(f"Mã nội dung chạy thử {test_id!r} không hợp lệ (dạng RT-01..RT-12 hoặc AX-01..AX-12).")
         if not who.strip():
             raise StoreError("Thiếu người xác nhận.")
         when = at or now_ict()

@@ -28,6 +28,9 @@ class FaultKind(StrEnum):
     """Create a second delivery (own docId) to matching receivers."""
     REORDER = "reorder"
     """Return mailbox lists in a shuffled order."""
+    WEAK_AUTH = "weak-auth"
+    """Authenticate as a careless axis would: unsigned parameters used, hash-file not checked,
+    replays and duplicated protocol headers accepted (the AX-11 checks must catch it)."""
 
 
 class FaultError(ValueError):

@@ -34,6 +34,8 @@ class RequestRecord:
     remote: str
     staged: dict[str, Any] | None = None
     written: bool = False
+    weak_auth: bool = False
+    """A `weak-auth` fault fired for this request (AX-11's failing configuration)."""
 
     def row(
         self,
@@ -81,6 +83,11 @@ def stage(doc_ids: list[str], reply: dict[str, Any], note: str = "") -> None:
         bytes_out=len(body),
         note=note,
     )
+
+
+def weak_auth() -> bool:
+    record = CURRENT.get()
+    return record is not None and record.weak_auth
 
 
 def take_staged() -> tuple[RequestRecord, dict[str, Any]] | None:

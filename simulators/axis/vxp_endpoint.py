@@ -231,16 +231,25 @@ class VxpEndpoint:
         handler = axis.handlers.get(operation)
         if handler is None:
             raise Refusal(ErrorCode.NOT_FOUND, f"Khong ho tro thao tac {operation}")
+        claimed = tuple(sent.get("systemid", ()))
+        weak = axis.faults.fire(FaultKind.WEAK_AUTH, operation, claimed) is not None
         repeated = [name for name in PROTOCOL_HEADERS if len(sent.get(name, ())) > 1]
-        if repeated:
+        if repeated and not weak:
             raise Refusal(ErrorCode.BAD_REQUEST, f"Tieu de {PREFIX}{repeated[0]} xuat hien nhieu lan")
         params = {name: values[-1] for name, values in sent.items()}
+        if weak:
+            record = CURRENT.get()
+            if record is not None:
+                record.weak_auth = True
+            sent = {name: [values[-1]] for name, values in sent.items()}
         down = axis.faults.fire(FaultKind.DOWN, operation, (params.get("systemid", ""),))
         if down is not None:
             return Outcome(envelope(ErrorCode.UNAVAILABLE, "Truc tam ngung hoat dong (gia lap)"), http_status=503)
         limit = axis.config.max_body_bytes + 2 if operation == "sendEdoc" else SMALL_BODY
         body = await read_body(request, limit, axis.config.body_idle_seconds)
         system, signed = self.authenticate(params, sent)
+        if weak:  # the careless axis reads every header it got, signed or not
+            signed = SignedRequest({**params, **signed.params}, signed.signed, signed.spellings)
         agencies = axis.agencies_of(system)
         slow = axis.faults.fire(FaultKind.LATENCY, operation, agencies)
         if slow is not None:
