@@ -8,12 +8,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
+from simulators.axis.config import AxisConfig, OrganizationSpec, Role, SystemSpec
+from simulators.launcher import AxisProcess
+from simulators.topology import free_ports
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
@@ -145,3 +151,28 @@ def demo_trial() -> DemoTrial:
     if not _demo:
         _demo.append(_DemoRun())
     return _demo[0].result()
+
+
+@contextlib.contextmanager
+def nghe_an_axis(
+    state: Path, name: str, secrets: dict[str, str], names: dict[str, str], **settings: Any
+) -> Iterator[AxisProcess]:
+    """One provincial axis (Nghệ An, H41) as a process of its own, for tests that configure or strain it."""
+    config = AxisConfig(
+        name=name,
+        role=Role.PROVINCIAL,
+        code="000.00.99.H41",
+        db_path=str(state / "axis.sqlite3"),
+        port=free_ports(1)[0],
+        domains=["H41"],
+        systems=[SystemSpec(code, secret) for code, secret in secrets.items()],
+        organizations=[OrganizationSpec(code, organ) for code, organ in names.items()],
+        **settings,
+    )
+    process = AxisProcess(config, state)
+    process.start()
+    process.wait_ready(30)
+    try:
+        yield process
+    finally:
+        process.stop()

@@ -18,10 +18,9 @@ from harness.edxml import build
 from harness.edxml.factory import new_document, organization
 from harness.transport.vxp import ErrorCode, Reply, VxpClient
 from harness.transport.vxp.auth import PREFIX
-from simulators.axis.config import AxisConfig, OrganizationSpec, Role, SystemSpec
 from simulators.launcher import AxisProcess
-from simulators.topology import free_ports
 from tests import test_hostile as payloads
+from tests.conftest import nghe_an_axis
 
 SENDER = "000.00.00.H41"
 RECEIVER = "000.00.12.H41"
@@ -40,21 +39,10 @@ def rss_mb(pid: int) -> float:
 @pytest.fixture(scope="module")
 def axis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AxisProcess]:
     state = tmp_path_factory.mktemp("hostile-axis")
-    config = AxisConfig(
-        name="Trục tỉnh (thử đầu vào xấu)",
-        role=Role.PROVINCIAL,
-        code="000.00.99.H41",
-        db_path=str(state / "axis.sqlite3"),
-        port=free_ports(1)[0],
-        domains=["H41"],
-        systems=[SystemSpec(SENDER, SECRET), SystemSpec(RECEIVER, "receiver-secret")],
-        organizations=[OrganizationSpec(SENDER, "UBND tỉnh Nghệ An"), OrganizationSpec(RECEIVER, "Sở TT&TT")],
-    )
-    process = AxisProcess(config, state)
-    process.start()
-    process.wait_ready(30)
-    yield process
-    process.stop()
+    names = {SENDER: "UBND tỉnh Nghệ An", RECEIVER: "Sở TT&TT"}
+    secrets = {SENDER: SECRET, RECEIVER: "receiver-secret"}
+    with nghe_an_axis(state, "Trục tỉnh (thử đầu vào xấu)", secrets, names) as process:
+        yield process
 
 
 @pytest.fixture(scope="module")

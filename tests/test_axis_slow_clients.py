@@ -19,13 +19,12 @@ import pytest
 from harness.edxml import build
 from harness.edxml.factory import new_document, organization
 from harness.transport.vxp import VxpClient
-from simulators.axis.config import AxisConfig, OrganizationSpec, Role, SystemSpec
 from simulators.launcher import AxisProcess
-from simulators.topology import free_ports
+from tests.conftest import nghe_an_axis
 
 SENDER, RECEIVER = "000.00.00.H41", "000.00.12.H41"
 SECRETS = {SENDER: "slow-test-sender", RECEIVER: "slow-test-receiver"}
-HEADER_TIMEOUT = 2.0
+HEADER_TIMEOUT = 3.0
 PER_CLIENT = 32
 ATTACKER = "127.0.0.2"
 """Another loopback address: the honest clients (127.0.0.1) are not the flooding one."""
@@ -34,24 +33,17 @@ ATTACKER = "127.0.0.2"
 @pytest.fixture(scope="module")
 def axis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AxisProcess]:
     state: Path = tmp_path_factory.mktemp("slow-axis")
-    config = AxisConfig(
-        name="Trục tỉnh (thử kết nối chậm)",
-        role=Role.PROVINCIAL,
-        code="000.00.99.H41",
-        db_path=str(state / "axis.sqlite3"),
-        port=free_ports(1)[0],
-        domains=["H41"],
-        systems=[SystemSpec(code, secret) for code, secret in SECRETS.items()],
-        organizations=[OrganizationSpec(SENDER, "UBND tỉnh Nghệ An"), OrganizationSpec(RECEIVER, "Sở TT&TT")],
+    names = {SENDER: "UBND tỉnh Nghệ An", RECEIVER: "Sở TT&TT"}
+    with nghe_an_axis(
+        state,
+        "Trục tỉnh (thử kết nối chậm)",
+        SECRETS,
+        names,
         header_timeout_seconds=HEADER_TIMEOUT,
         body_idle_seconds=HEADER_TIMEOUT,
         max_connections_per_client=PER_CLIENT,
-    )
-    process = AxisProcess(config, state)
-    process.start()
-    process.wait_ready(30)
-    yield process
-    process.stop()
+    ) as process:
+        yield process
 
 
 def hold(port: int, count: int) -> list[socket.socket]:
@@ -98,6 +90,25 @@ def cycle(axis: AxisProcess, number: str) -> float:
     return time.monotonic() - started
 
 
+def read_response(s: socket.socket) -> bytes:
+    """One whole HTTP response (headers, then the body its Content-Length announces)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lengths = [int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+    length = lengths[0] if lengths else 0
+    while len(body) < length:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 def journal(axis: AxisProcess) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = httpx.get(axis.control_url + "/journal", params={"operation": "connection"}).json()
     return rows
@@ -135,7 +146,7 @@ def test_a_body_that_stalls_is_refused_and_journalled(axis: AxisProcess) -> None
     head += [f"{k}: {v.decode()}" for k, v in req.headers.items()]
     with socket.create_connection(("127.0.0.1", axis.config.port), timeout=HEADER_TIMEOUT * 4) as s:
         s.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + b"{")
-        reply = s.recv(65536)
+        reply = read_response(s)
     assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
     assert b'"ErrorCode":"400"' in reply and b"Noi dung gui qua cham" in reply
     rows = httpx.get(axis.control_url + "/journal", params={"operation": "getReceivedEdocList"}).json()

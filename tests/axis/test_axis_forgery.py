@@ -20,10 +20,9 @@ from harness.edxml.factory import status_for
 from harness.edxml.formats import ICT
 from harness.transport.vxp import Operation, PreparedRequest, Quirks, VxpClient
 from harness.transport.vxp.auth import PREFIX, hash_file
-from simulators.axis.config import AxisConfig, OrganizationSpec, Role, SystemSpec
 from simulators.launcher import AxisProcess
-from simulators.topology import free_ports
 from tests.axis.conftest import H41_00, H41_12, AxisEnv, org
+from tests.conftest import nghe_an_axis
 
 
 def captured_poll(env: AxisEnv, agency: str) -> PreparedRequest:
@@ -107,22 +106,9 @@ _clock = itertools.count()
 def fresh_axis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AxisProcess]:
     """An axis that enforces timestamp freshness (5 minutes) and so refuses a signature used twice."""
     state: Path = tmp_path_factory.mktemp("fresh-axis")
-    config = AxisConfig(
-        name="Trục tỉnh (kiểm tra độ mới)",
-        role=Role.PROVINCIAL,
-        code="000.00.99.H41",
-        db_path=str(state / "axis.sqlite3"),
-        port=free_ports(1)[0],
-        domains=["H41"],
-        systems=[SystemSpec(H41_00, SECRET)],
-        organizations=[OrganizationSpec(H41_00, "UBND tỉnh Nghệ An")],
-        freshness_seconds=300,
-    )
-    process = AxisProcess(config, state)
-    process.start()
-    process.wait_ready(30)
-    yield process
-    process.stop()
+    names = {H41_00: "UBND tỉnh Nghệ An"}
+    with nghe_an_axis(state, "Trục tỉnh (kiểm tra độ mới)", {H41_00: SECRET}, names, freshness_seconds=300) as axis:
+        yield axis
 
 
 def ticking() -> datetime:
