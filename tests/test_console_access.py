@@ -251,3 +251,62 @@ def test_a_genuine_appendix_is_recognised_and_a_tampered_copy_is_not(console: Co
             f"/xac-minh/{code}", data={"csrf": token}, files={"pdf": ("x.pdf", b"hello", "text/plain")}
         )
         assert text.status_code == 415 and "không phải tệp PDF" in text.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/viec/99999999999999999999",
+        "/viec/²",
+        "/viec/0",
+        "/viec/-1",
+        "/dot/99999999999999999999",
+        "/dot/99999999999999999999/trang-thai",
+        f"/co-quan/{A}?dot=99999999999999999999",
+        f"/co-quan/{A}?dot=١",
+    ],
+)
+def test_numbers_in_addresses_out_of_range_are_a_vietnamese_404(console: Console, path: str) -> None:
+    """An id SQLite cannot hold was a 500 (OverflowError), and the connection was reset after it."""
+    admin = console.client("quantri")
+    reply = admin.get(path)
+    assert reply.status_code == 404, (path, reply.status_code, reply.text[:300])
+    assert "Không có" in reply.text, reply.text[:300]
+    assert "Traceback" not in reply.text and "Overflow" not in reply.text
+    assert admin.get("/dot/1").status_code == 200, "the same connection keeps working"
+
+
+def test_a_vendor_sees_its_clients_tasks_but_cannot_answer_them(console: Console) -> None:
+    """An RT-11 attestation alone turns the item to Đạt: a vendor must not certify its own client."""
+    with CampaignStore.open(str(console.db)) as store:
+        board = TaskStore(store)
+        ids = {
+            kind: board.post(
+                round_number=1,
+                organ_id=B,
+                scenario_id="RT-11",
+                scenario="Hệ thống chặn gửi văn bản mật",
+                attempt=11,
+                number=n,
+                kind=kind,
+                title="Việc dành cho văn thư của cơ quan",
+                text="Thử gửi văn bản MẬT",
+            ).id
+            for n, kind in enumerate((INSTRUCTION, ATTESTATION), start=1)
+        }
+    vendor = console.client("ncc-b")
+    for task_id in ids.values():
+        shown = vendor.get(f"/viec/{task_id}")
+        assert shown.status_code == 200 and 'id="tra-loi"' not in shown.text and 'id="chi-xem"' in shown.text
+        refused = vendor.post(f"/viec/{task_id}", data={"csrf": csrf_of(shown.text), "state": "done"})
+        assert refused.status_code == 403 and "Chỉ tài khoản của cơ quan" in refused.text
+    with CampaignStore.open(str(console.db)) as store:
+        assert all(TaskStore(store).get(t).is_open for t in ids.values())  # type: ignore[union-attr]
+    assert ("ncc-b", "denied", f"/viec/{ids[ATTESTATION]}") in console.audit()
+    admin = console.client("quantri")
+    page = admin.get(f"/viec/{ids[ATTESTATION]}")
+    answered = admin.post(f"/viec/{ids[ATTESTATION]}", data={"csrf": csrf_of(page.text), "state": "done"})
+    assert answered.status_code == 303, answered.text[-300:]
+    with CampaignStore.open(str(console.db)) as store:
+        task = TaskStore(store).get(ids[ATTESTATION])
+        assert task is not None and task.answered_by.endswith("(quantri, quản trị)")

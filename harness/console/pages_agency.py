@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, Response
 
 from harness.console.files import FileRef, agency_files
 from harness.console.model import newest_round, province_of
+from harness.console.params import parse_id
 from harness.console.render import page
 from harness.console.security import deny, guard, require
 from harness.scenarios.results import OUTCOME_VI, ScenarioResult
@@ -26,10 +27,7 @@ def _round_number(request: Request) -> int:
         if number is None:
             raise HTTPException(404, "Chưa có đợt chạy thử nào.")
         return number
-    try:
-        return int(raw)
-    except ValueError:
-        raise HTTPException(400, f"Số đợt {raw!r} không hợp lệ.") from None
+    return parse_id(raw, "đợt chạy thử")
 
 
 def _records(

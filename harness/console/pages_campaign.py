@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from harness.console.model import FILTER_STATES, STATE_VI, campaign_view, live_cells, newest_round
+from harness.console.params import parse_id
 from harness.console.render import page
 from harness.console.security import require
 
@@ -26,7 +27,7 @@ def _filters(request: Request) -> dict[str, str]:
 
 def campaign(request: Request) -> Response:
     account = require(request)
-    number = request.path_params["number"]
+    number = parse_id(request.path_params["number"], "đợt chạy thử")
     filters = _filters(request)
     view = campaign_view(request.app.state.store, request.app.state.statements, account, number, **filters)
     if view is None:
@@ -44,7 +45,7 @@ def campaign(request: Request) -> Response:
 def campaign_live(request: Request) -> Response:
     """{token, changed, cells?, complete?}: unchanged answers cost one token query."""
     account = require(request)
-    number = request.path_params["number"]
+    number = parse_id(request.path_params["number"], "đợt chạy thử")
     store = request.app.state.store
     held = request.query_params.get("token", "")
     trial_round = store.round(number)

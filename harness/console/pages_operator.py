@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from harness.console.config import topology_of
 from harness.console.model import newest_round
+from harness.console.params import id_or_none
 from harness.console.render import page
 from harness.console.runs import RunManager
 from harness.console.security import check_csrf, require
@@ -83,9 +84,8 @@ async def start_run(request: Request) -> Response:
     check_csrf(request, form)
     store = request.app.state.store
     roster = {a.organ_id for a in store.roster()}
-    try:
-        number = int(str(form.get("round") or "1"))
-    except ValueError:
+    number = id_or_none(form.get("round") or "1")
+    if number is None:
         return page(request, "operator.html", _context(request, error="Số đợt không hợp lệ."), status_code=400)
     agencies = [str(a) for a in form.getlist("agency") if str(a) in roster]
     tests = [str(t) for t in form.getlist("scenario") if TEST_ID_RE.match(str(t)) and str(t) in BY_ID]
@@ -126,10 +126,7 @@ async def rerun_item(request: Request) -> Response:
     store = request.app.state.store
     organ = str(form.get("organ_id") or "")
     test = str(form.get("test_id") or "")
-    try:
-        number = int(str(form.get("round") or ""))
-    except ValueError:
-        number = -1
+    number = id_or_none(form.get("round")) or -1
     if store.agency(organ) is None or test not in BY_ID or store.round(number) is None:
         return page(
             request, "operator.html", _context(request, error="Mục cần chạy lại không hợp lệ."), status_code=400

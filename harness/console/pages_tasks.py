@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from harness.console.model import visible_organs
+from harness.console.params import parse_id
 from harness.console.render import page
 from harness.console.security import check_csrf, guard, require
 from harness.console.uploads import UploadRefused, read_image, spill
@@ -38,10 +39,7 @@ def task_list(request: Request) -> Response:
 
 
 def _task(request: Request, account: Account) -> Task:
-    try:
-        task_id = int(request.path_params["task_id"])
-    except ValueError:
-        raise HTTPException(404, "Không có việc này.") from None
+    task_id = parse_id(request.path_params["task_id"], "việc")
     task = TaskStore(request.app.state.store).get(task_id)
     if task is None:
         raise HTTPException(404, f"Không có việc số {task_id}.")
@@ -57,6 +55,7 @@ def _detail(request: Request, task: Task, error: str = "", status_code: int = 20
         "error": error,
         "max_mb": request.app.state.config.max_upload_bytes // (1024 * 1024),
         "max_files": MAX_SCREENSHOTS,
+        "may_answer": require(request).may_answer(task.organ_id),
     }
     return page(request, "task.html", context, status_code=status_code)
 
@@ -69,6 +68,9 @@ def task_page(request: Request) -> Response:
 async def task_answer(request: Request) -> Response:
     account = require(request)
     task = await run_in_threadpool(_task, request, account)
+    if not account.may_answer(task.organ_id):
+        request.app.state.accounts.audit(account.username, "denied", request.url.path, "trả lời việc")
+        raise HTTPException(403, f"Chỉ tài khoản của cơ quan {task.organ_id} được trả lời việc này.")
     config = request.app.state.config
     limit = config.max_upload_bytes
     declared = request.headers.get("content-length", "")
@@ -94,7 +96,7 @@ async def task_answer(request: Request) -> Response:
     store = request.app.state.store
     spool = Path(store.files_dir) / ".tai-len"
     paths = [spill(image, spool) for image in images]
-    who = f"{account.display_name} ({account.username})"
+    who = f"{account.display_name} ({account.username}{', quản trị' if account.is_admin else ''})"
     try:
         await run_in_threadpool(TaskStore(store).answer, task.id, state=state, who=who, note=note, files=paths)
     except StoreError as exc:

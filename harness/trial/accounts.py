@@ -52,6 +52,11 @@ class Account:
     def may_see(self, organ_id: str) -> bool:
         return self.is_admin or organ_id in self.agencies
 
+    def may_answer(self, organ_id: str) -> bool:
+        """Only the agency's own accounts answer its clerk tasks (an administrator may too): a
+        vendor sees them read-only, else it could attest its own client's RT-11."""
+        return self.is_admin or (self.role == AGENCY and organ_id in self.agencies)
+
 
 @dataclass(frozen=True, slots=True)
 class NewAccount:

@@ -194,12 +194,24 @@ class Campaign:
                 pending[organ] = todo
         self.listen("plan", {organ: len(pending.get(organ, [])) for organ in agencies})
         ran = self._session(trial_round, pending) if pending else 0
-        summary = self.summary(trial_round, agencies)
+        # The reports cover the whole roster, whatever subset ran: a run adds to the round, it never
+        # takes other agencies' appendices, JUnit or evidence out of the manifest and the summary.
+        summary = self.summary(trial_round, self.reported(agencies))
         files: list[Path] = []
         if self.plan.reports:
             self.listen("phase", "Đang viết báo cáo")
             files = self.write_reports(summary)
         return TrialRun(summary, ran, skipped, self.roster_errors, files, self.report_errors)
+
+    def reported(self, ran: list[str]) -> list[str]:
+        """Every roster agency a trial can run (in roster order), those just run included."""
+        in_topology = {a.id: a for axis in (self.topology.national, *self.topology.provinces) for a in axis.agencies}
+        roster = [
+            e.organ_id
+            for e in self.store.roster()
+            if e.organ_id in in_topology and in_topology[e.organ_id].extra.get("harness") != "probe"
+        ]
+        return roster + [a for a in ran if a not in roster]
 
     def _session(self, trial_round: TrialRound, pending: dict[str, list[Scenario]]) -> int:
         plan = self.plan

@@ -1,0 +1,50 @@
+"""A partial run adds to the round, it never shrinks it (issue 25, item 1).
+
+Two runs of one scenario for one agency each, as the operator page starts them: after both, the
+manifest, the console's downloads and the summary cover all 20 agencies of the demo roster.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.console.files import agency_files
+from harness.trial.store import CampaignStore
+from tests.conftest import REPO
+
+LIENTHONG = str(Path(sys.executable).parent / "lienthong")
+FIRST, SECOND = "000.00.07.H41", "000.00.12.H41"
+
+
+def run_one(root: Path, agency: str) -> None:
+    command = [LIENTHONG, "trial", "run", "--topology", str(REPO / "fixtures" / "topologies" / "demo.yaml")]
+    command += ["--roster", str(REPO / "fixtures" / "rosters" / "demo.csv"), "--db", str(root / "trial.sqlite3")]
+    command += ["--work", str(root / "work"), "--out", str(root / "out"), "--retries", "0"]
+    command += ["--agency", agency, "--scenario", "RT-01"]
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def test_a_partial_run_keeps_every_agency_in_the_reports(tmp_path: Path) -> None:
+    run_one(tmp_path, FIRST)
+    run_one(tmp_path, SECOND)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    store = CampaignStore.open(str(tmp_path / "trial.sqlite3"))
+    try:
+        roster = [e.organ_id for e in store.roster()]
+        assert len(roster) == 20
+        appendices = {f["organ_id"] for f in manifest["files"] if f["kind"] == "appendix-pdf"}
+        assert appendices == set(roster), "every agency keeps its appendix in the manifest"
+        for organ in roster:
+            kinds = {f.kind for f in agency_files(store, 1, organ, store.results(1, organ), [], [])}
+            assert {"appendix-pdf", "appendix-docx", "junit"} <= kinds, (organ, kinds)
+        ran = {r.agency for r in store.results(1)}
+        assert ran == {FIRST, SECOND}
+    finally:
+        store.close()
+    html = (tmp_path / "out" / "bao-cao.html").read_text(encoding="utf-8")
+    assert all(organ in html for organ in roster), "the summary lists the whole roster"
+    assert {"tong-hop", FIRST, SECOND} <= set(manifest["codes"])
