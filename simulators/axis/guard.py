@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from simulators.axis.journal import journal_time
+from simulators.axis.journal import RequestRecord
 
 log = logging.getLogger(__name__)
 
@@ -89,23 +90,10 @@ def journal_refusal(store: Any) -> Refusal:
     """A refusal callback that writes one journal row (operation `connection`)."""
 
     def refuse(host: str, code: str, reason: str) -> None:
+        record = RequestRecord(time.perf_counter(), "", "connection", 0, host)
         try:
             store.journal_add(
-                {
-                    "ts": journal_time(),
-                    "system_id": "",
-                    "operation": "connection",
-                    "doc_ids": [],
-                    "http_status": 0,
-                    "status": "FAIL",
-                    "error_code": code,
-                    "error_desc": reason,
-                    "duration_ms": 0.0,
-                    "bytes_in": 0,
-                    "bytes_out": 0,
-                    "remote": host,
-                    "note": "",
-                }
+                record.row(doc_ids=[], http_status=0, status="FAIL", error_code=code, error_desc=reason, bytes_out=0)
             )
         except Exception:  # a journal failure must not take the connection handling down
             log.exception("journal write of a connection refusal failed")

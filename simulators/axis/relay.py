@@ -24,7 +24,7 @@ from harness.transport.vxp.wire import ErrorCode, MessageType, Operation, ascii_
 from simulators.axis.config import Strictness, UpstreamSpec
 from simulators.axis.ids import new_doc_id
 from simulators.axis.intake import Refusal, read_package
-from simulators.axis.journal import journal_time
+from simulators.axis.journal import RequestRecord, journal_time
 from simulators.axis.routing import Route
 from simulators.axis.service import RELAY_KEY, Axis, now_text
 
@@ -53,22 +53,16 @@ class Relay:
         await self.client.aclose()
 
     def journal(self, operation: str, doc_ids: list[str], status: str, desc: str, started: float) -> None:
+        record = RequestRecord(started, self.upstream.system_id, f"relay:{operation}", 0, self.upstream.endpoint)
         self.axis.store.journal_add(
-            {
-                "ts": journal_time(),
-                "system_id": self.upstream.system_id,
-                "operation": f"relay:{operation}",
-                "doc_ids": doc_ids,
-                "http_status": 0,
-                "status": status,
-                "error_code": "0" if status == "OK" else "",
-                "error_desc": desc,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                "bytes_in": 0,
-                "bytes_out": 0,
-                "remote": self.upstream.endpoint,
-                "note": "",
-            }
+            record.row(
+                doc_ids=doc_ids,
+                http_status=0,
+                status=status,
+                error_code="0" if status == "OK" else "",
+                error_desc=desc,
+                bytes_out=0,
+            )
         )
 
     # Forwarding --------------------------------------------------------------------------------

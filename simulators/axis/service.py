@@ -22,7 +22,7 @@ from typing import Any
 from harness.edxml.formats import now_ict
 from harness.edxml.safexml import Limits
 from harness.ids import IdShape, InvalidIdentifier, parse_agency_id
-from harness.transport.vxp.auth import SignedRequest, hash_file_matches
+from harness.transport.vxp.auth import SignedRequest, digest_matches, hash_file_matches
 from harness.transport.vxp.wire import (
     FILTER_TIME_FORMAT,
     SERVICE_TYPE,
@@ -203,7 +203,8 @@ class Axis:
         if not declared and not careless:
             # The SDK always signs hash-file: without it the body is not bound to the signature.
             raise Refusal(ErrorCode.BAD_REQUEST, "Thieu tham so hash-file (SHA-256 cua goi tin, da ky)")
-        if not careless and not (hash_file_matches(declared, package) or hash_file_matches(declared, body)):
+        digest = hashlib.sha256(package).digest()  # once: for hash-file and for the replay check
+        if not careless and not (digest_matches(declared, digest) or hash_file_matches(declared, body)):
             raise Refusal(ErrorCode.BAD_REQUEST, "hash-file khong khop voi noi dung goi tin")
         relay_key = params.get(RELAY_KEY)
         origin_key = f"relay|{system.system_id}|{relay_key}" if relay_key and system.domains else None
@@ -238,7 +239,7 @@ class Axis:
             if dup:
                 raise Refusal(ErrorCode.CONFLICT, f"Van ban {intake.document_id} da duoc gui toi {', '.join(dup)}")
         # The very bytes this caller already sent: a replay (a captured request sent again).
-        body_sha256 = hashlib.sha256(package).hexdigest()
+        body_sha256 = digest.hex()
         window = self.config.replay_window_seconds
         if window is not None and not careless:
             earlier = self.store.sent_body(system.system_id, body_sha256, time.time() - window)

@@ -53,8 +53,12 @@ def hash_file(data: bytes, *, padded: bool = False) -> str:
 
 def hash_file_matches(value: str, data: bytes) -> bool:
     """True when `value` is the SDK's unpadded or the proper hex SHA-256 of `data`."""
+    return digest_matches(value, hashlib.sha256(data).digest())
+
+
+def digest_matches(value: str, digest: bytes) -> bool:
+    """`hash_file_matches` for a SHA-256 already computed (the axis keeps it for replay checks)."""
     v = value.strip().lower().encode("utf-8")
-    digest = hashlib.sha256(data).digest()
     unpadded = "".join(format(b, "x") for b in digest).encode("ascii")
     return hmac.compare_digest(v, unpadded) or hmac.compare_digest(v, digest.hex().encode("ascii"))
 
