@@ -79,7 +79,7 @@ def test_a_version_1_store_gains_the_console_tables(tmp_path: Path) -> None:
         raw.execute("UPDATE lienthong_meta SET value = '1' WHERE key = 'schema_version'")
         raw.execute("DROP TABLE tasks")
     with CampaignStore.open(str(path)) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         assert TaskStore(store).tasks() == []
 
 

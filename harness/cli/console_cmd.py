@@ -17,17 +17,27 @@ from harness.trial.store import CampaignStore, StoreError
 DEFAULT_BIND = "127.0.0.1:8090"
 
 
-def serve_console(db: str, bind: str, topology: Path | None, base_url: str | None, console: Console) -> None:
+def serve_console(
+    db: str,
+    bind: str,
+    topology: Path | None,
+    base_url: str | None,
+    console: Console,
+    *,
+    https: bool = False,
+    trusted_proxy: str | None = None,
+) -> None:
     from harness.console.serve import parse_bind, serve
 
     try:
         host, port = parse_bind(bind)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    base = base_url or f"http://{host}:{port}"
+    base = base_url or f"{'https' if https else 'http'}://{host}:{port}"
     console.print(f"Bảng điều khiển chạy thử: [bold]{base}/[/] (Ctrl+C để dừng)")
     try:
-        serve(ConsoleConfig(db=db, topology=topology, base_url=base), bind)
+        config = ConsoleConfig(db=db, topology=topology, base_url=base, https_only=https)
+        serve(config, bind, trusted_proxy=trusted_proxy)
     except StoreError as exc:
         console.print(f"[red]Lỗi:[/] {exc.message_vi}")
         sys.exit(2)
@@ -43,9 +53,22 @@ def serve_console(db: str, bind: str, topology: Path | None, base_url: str | Non
     help="Cấu hình mô phỏng (mặc định: cấu hình lần chạy gần nhất ghi trong kho).",
 )
 @click.option("--base-url", default=None, help="Địa chỉ công khai của bảng điều khiển (cho mã QR, đường dẫn).")
-def console_command(db: str, bind: str, topology: Path | None, base_url: str | None) -> None:
+@click.option(
+    "--https",
+    is_flag=True,
+    help="Chạy sau proxy TLS: cookie phiên đánh dấu Secure, trình duyệt được yêu cầu chỉ dùng HTTPS (HSTS).",
+)
+@click.option(
+    "--trusted-proxy",
+    default=None,
+    metavar="ĐỊA_CHỈ",
+    help="Địa chỉ IP của proxy ngược được tin X-Forwarded-For (để hạn chế đăng nhập theo địa chỉ thật của người dùng).",
+)
+def console_command(
+    db: str, bind: str, topology: Path | None, base_url: str | None, https: bool, trusted_proxy: str | None
+) -> None:
     """Phục vụ bảng điều khiển chạy thử (trang web) trên kho kết quả của đợt chạy thử."""
-    serve_console(db, bind, topology, base_url, Console())
+    serve_console(db, bind, topology, base_url, Console(), https=https, trusted_proxy=trusted_proxy)
 
 
 def write_accounts(created: list[NewAccount], path: Path) -> None:

@@ -1,8 +1,9 @@
 """The trial console as a plain ASGI app: `create_app(ConsoleConfig(db=...))`.
 
 One campaign store (the same one `lienthong trial run` writes, safe to share: SQLite WAL or PostgreSQL),
-signed-cookie sessions, CSRF on every form, and one exception handler that turns a refusal into a
-Vietnamese page (or JSON for the live endpoint) without ever taking the console down.
+sessions kept in the store behind a signed cookie, CSRF on every form, bounded form bodies, security
+headers, and one exception handler that turns a refusal into a Vietnamese page (or JSON for the live
+endpoint) without ever taking the console down.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from starlette.staticfiles import StaticFiles
 
 from harness.console import pages_agency, pages_auth, pages_campaign, pages_operator, pages_tasks, pages_verify
 from harness.console.config import ConsoleConfig, session_secret, topology_of
+from harness.console.forms import UploadSpool
+from harness.console.headers import SecurityHeaders
 from harness.console.model import StatementCache
 from harness.console.render import page
 from harness.console.runs import RunManager
@@ -32,7 +35,9 @@ from harness.console.security import LoginRequired, login_redirect
 from harness.pki import TestPki
 from harness.trial.accounts import AccountStore
 from harness.trial.expected import expected_scenarios
+from harness.trial.sessions import SESSION_HOURS, SessionStore
 from harness.trial.store import CampaignStore, StoreError
+from harness.trial.throttle import LoginThrottle
 
 if TYPE_CHECKING:
     from simulators.topology import Topology
@@ -152,14 +157,15 @@ def create_app(config: ConsoleConfig, *, store: CampaignStore | None = None) -> 
     app = Starlette(
         routes=routes(),
         middleware=[
+            Middleware(SecurityHeaders, https_only=config.https_only),
             Middleware(
                 SessionMiddleware,
                 secret_key=session_secret(store),
                 session_cookie="lienthong_phien",
-                max_age=12 * 3600,
+                max_age=SESSION_HOURS * 3600,
                 same_site="strict",
                 https_only=config.https_only,
-            )
+            ),
         ],
         exception_handlers={
             HTTPException: _http_error,
@@ -172,6 +178,9 @@ def create_app(config: ConsoleConfig, *, store: CampaignStore | None = None) -> 
     app.state.config = config
     app.state.store = store
     app.state.accounts = AccountStore(store)
+    app.state.sessions = SessionStore(store)
+    app.state.throttle = LoginThrottle(store, config.throttle)
+    app.state.spool = UploadSpool(Path(store.files_dir) / ".tai-len" / "dang-nhan")
     app.state.expected = expected_scenarios()
     app.state.statements = StatementCache(store, app.state.expected)
     app.state.runs = runs

@@ -4,10 +4,11 @@ appendices and for starting runs), where uploads may go and how large they may b
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.trial.store import CampaignStore
+from harness.trial.throttle import ThrottlePolicy
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 """A screenshot is well under this; anything larger is refused before it is read whole."""
@@ -26,7 +27,9 @@ class ConsoleConfig:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     max_pdf_bytes: int = MAX_PDF_BYTES
     https_only: bool = False
-    """Mark the session cookie Secure (behind a TLS proxy)."""
+    """Mark the session cookie Secure and send HSTS (behind a TLS proxy)."""
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    """When repeated failed logins must wait (per account, per address)."""
     poll_seconds: float = 1.0
     """How often live pages ask whether the campaign moved."""
 

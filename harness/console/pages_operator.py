@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from harness.console.config import topology_of
+from harness.console.forms import read_form
 from harness.console.model import newest_round
 from harness.console.params import id_or_none
 from harness.console.render import page
@@ -80,7 +81,7 @@ def _base_args(request: Request, number: int) -> list[str]:
 
 async def start_run(request: Request) -> Response:
     require(request, admin=True)
-    form = await request.form(max_files=0, max_fields=2000)
+    form = await read_form(request, max_bytes=256 * 1024, max_fields=2000)
     check_csrf(request, form)
     store = request.app.state.store
     roster = {a.organ_id for a in store.roster()}
@@ -121,7 +122,7 @@ async def start_run(request: Request) -> Response:
 
 async def rerun_item(request: Request) -> Response:
     require(request, admin=True)
-    form = await request.form(max_files=0, max_fields=8)
+    form = await read_form(request)
     check_csrf(request, form)
     store = request.app.state.store
     organ = str(form.get("organ_id") or "")

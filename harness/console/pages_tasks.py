@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from harness.console.forms import FormRefused, read_form
 from harness.console.model import visible_organs
 from harness.console.params import parse_id
 from harness.console.render import page
@@ -73,11 +74,19 @@ async def task_answer(request: Request) -> Response:
         raise HTTPException(403, f"Chỉ tài khoản của cơ quan {task.organ_id} được trả lời việc này.")
     config = request.app.state.config
     limit = config.max_upload_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_SCREENSHOTS * limit + FORM_OVERHEAD:
-        message = f"Dữ liệu gửi lên quá lớn: mỗi ảnh tối đa {limit // (1024 * 1024)} MB, tối đa {MAX_SCREENSHOTS} ảnh."
-        return _detail(request, task, message, status_code=413)
-    form = await request.form(max_files=MAX_SCREENSHOTS, max_fields=10, max_part_size=MAX_NOTE * 4)
+    try:
+        form = await read_form(
+            request,
+            max_bytes=MAX_SCREENSHOTS * limit + FORM_OVERHEAD,
+            max_files=MAX_SCREENSHOTS,
+            max_fields=10,
+            max_part_size=MAX_NOTE * 4,
+        )
+    except FormRefused as exc:
+        if exc.status_code == 413 and "quá lớn" in exc.message_vi:
+            per_image = f"mỗi ảnh tối đa {limit // (1024 * 1024)} MB, tối đa {MAX_SCREENSHOTS} ảnh."
+            return _detail(request, task, f"{exc.message_vi} ({per_image})", status_code=413)
+        return _detail(request, task, exc.message_vi, status_code=exc.status_code)
     check_csrf(request, form)
     state = str(form.get("state") or "")
     note = str(form.get("note") or "").strip()[:MAX_NOTE]

@@ -8,14 +8,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from harness.console.forms import FormRefused, read_form
 from harness.console.render import page
 from harness.console.security import check_csrf
 from harness.console.uploads import UploadRefused, read_pdf
 from harness.reports.genuine import Genuineness, check_appendix_pdf
 from harness.reports.verification import verification_code
 from harness.trial.issued import Issued, issued_by_code, normalise_code
-
-FORM_OVERHEAD = 64 * 1024
 
 
 def verify_form(request: Request) -> Response:
@@ -56,11 +55,13 @@ async def verify_upload(request: Request) -> Response:
     code = normalise_code(request.path_params["code"])
     config = request.app.state.config
     context = await run_in_threadpool(_context, request, code)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > config.max_pdf_bytes + FORM_OVERHEAD:
-        context["error"] = f"Tệp quá lớn: tối đa {config.max_pdf_bytes // (1024 * 1024)} MB."
-        return page(request, "verify.html", context, status_code=413)
-    form = await request.form(max_files=1, max_fields=4)
+    if not context["issued"]:
+        return page(request, "verify.html", context, status_code=404)  # nothing to compare with: body not read
+    try:
+        form = await read_form(request, max_bytes=config.max_pdf_bytes, max_files=1, max_fields=4)
+    except FormRefused as exc:
+        context["error"] = exc.message_vi
+        return page(request, "verify.html", context, status_code=exc.status_code)
     check_csrf(request, form)
     upload = form.get("pdf")
     if not isinstance(upload, UploadFile):

@@ -1,8 +1,10 @@
 """Sessions, CSRF and access decisions in one place, so every page asks the same questions the same way.
 
-The session is Starlette's signed cookie (itsdangerous) holding the username and a CSRF token; every POST
-form carries the token and is refused without it. `require` answers who is logged in (or sends them to the
-login page); `guard` refuses, and writes to the audit log, any request for an agency the account may not see.
+The cookie is Starlette's signed session (itsdangerous) holding a random session id and a CSRF token; the id
+is looked up in the campaign store on every request (harness.trial.sessions), so logging out or a password
+reset ends the session even for a copied cookie. Every POST form carries the token and is refused without
+it. `require` answers who is logged in (or sends them to the login page); `guard` refuses, and writes to
+the audit log, any request for an agency the account may not see.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from harness.trial.accounts import Account, AccountStore
+from harness.trial.sessions import SessionStore
 
 CSRF_FIELD = "csrf"
 
@@ -41,22 +44,42 @@ def check_csrf(request: Request, form: Any) -> None:
     held = request.session.get(CSRF_FIELD)
     if not isinstance(sent, str) or not isinstance(held, str) or not secrets.compare_digest(sent, held):
         accounts: AccountStore = request.app.state.accounts
-        accounts.audit(request.session.get("user", ""), "csrf", request.url.path, "thiếu hoặc sai mã CSRF")
+        accounts.audit(_who(request), "csrf", request.url.path, "thiếu hoặc sai mã CSRF")
         raise HTTPException(
             403, "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã chống giả mạo CSRF). Hãy tải lại trang."
         )
 
 
+SESSION_FIELD = "sid"
+
+
+def _who(request: Request) -> str:
+    account = current(request)
+    return account.username if account else ""
+
+
 def current(request: Request) -> Account | None:
-    username = request.session.get("user")
-    if not isinstance(username, str):
-        return None
-    accounts: AccountStore = request.app.state.accounts
-    account = accounts.get(username)
-    if account is None or account.disabled:
-        request.session.pop("user", None)
-        return None
+    """The logged-in account (looked up once per request), None when the session is absent or was ended."""
+    if hasattr(request.state, "account"):
+        held: Account | None = request.state.account
+        return held
+    account = None
+    session_id = request.session.get(SESSION_FIELD)
+    if session_id is not None:
+        sessions: SessionStore = request.app.state.sessions
+        username = sessions.username(session_id)
+        accounts: AccountStore = request.app.state.accounts
+        account = accounts.get(username) if username else None
+        if account is None or account.disabled:
+            account = None
+            request.session.pop(SESSION_FIELD, None)
+    request.state.account = account
     return account
+
+
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn saw it (behind a proxy: from X-Forwarded-For of trusted proxies only)."""
+    return request.client.host if request.client else "-"
 
 
 def require(request: Request, *, admin: bool = False) -> Account:

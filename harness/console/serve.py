@@ -18,10 +18,20 @@ def parse_bind(bind: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def serve(config: ConsoleConfig, bind: str = "127.0.0.1:8090") -> None:
+def serve(config: ConsoleConfig, bind: str = "127.0.0.1:8090", *, trusted_proxy: str | None = None) -> None:
+    """Serve on `bind`. The client address (login throttling, audit rows) is the socket's peer, except that
+    X-Forwarded-For is believed from `trusted_proxy` (the TLS reverse proxy's address) and from no one else."""
     host, port = parse_bind(bind)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", timeout_keep_alive=75)
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=75,
+        proxy_headers=trusted_proxy is not None,
+        forwarded_allow_ips=trusted_proxy or "",
+    )
 
 
 def main() -> None:
@@ -30,11 +40,15 @@ def main() -> None:
     parser.add_argument("--bind", default="127.0.0.1:8090")
     parser.add_argument("--topology", default=None)
     parser.add_argument("--base-url", default=None)
+    parser.add_argument("--https", action="store_true")
+    parser.add_argument("--trusted-proxy", default=None)
     args = parser.parse_args()
     from pathlib import Path
 
     base = args.base_url or f"http://{args.bind}"
-    serve(ConsoleConfig(db=args.db, topology=Path(args.topology) if args.topology else None, base_url=base), args.bind)
+    topology = Path(args.topology) if args.topology else None
+    config = ConsoleConfig(db=args.db, topology=topology, base_url=base, https_only=args.https)
+    serve(config, args.bind, trusted_proxy=args.trusted_proxy)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ async def read_image(upload: UploadFile, limit: int) -> Upload:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise UploadRefused(f"Tệp «{name}» không đọc được như một ảnh {kind[0].upper()}: {exc}") from exc
+        # Pillow's own words are English and internal: the clerk only needs to know the file is damaged.
+        damaged = f"Tệp «{name}» không đọc được như một ảnh {kind[0].upper()} (tệp hỏng hoặc không đầy đủ)."
+        raise UploadRefused(damaged) from exc
     return Upload(name, data, kind[1])
 
 

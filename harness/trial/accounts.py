@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 
 from harness.edxml.formats import now_ict
 from harness.trial.store import CampaignStore, StoreError
-from harness.trial.tables import account_agencies_table, accounts_table, audit_table
+from harness.trial.tables import account_agencies_table, accounts_table, audit_table, sessions_table
 
 ADMIN, AGENCY, VENDOR = "admin", "agency", "vendor"
 ROLES = (ADMIN, AGENCY, VENDOR)
@@ -123,6 +123,8 @@ class AccountStore:
                 raise StoreError(f"Tài khoản {username} đã có.")
             if held is not None:
                 conn.execute(delete(accounts_table).where(accounts_table.c.username == username))
+                # A new password ends every session opened with the old one.
+                conn.execute(delete(sessions_table).where(sessions_table.c.username == username))
             conn.execute(delete(account_agencies_table).where(account_agencies_table.c.username == username))
             conn.execute(insert(accounts_table).values(**values))
             for organ_id in wanted:

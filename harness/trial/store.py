@@ -243,7 +243,7 @@ class CampaignStore:
             if raw is None:
                 conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
             elif int(raw) < SCHEMA_VERSION:
-                # 1 -> 2 only added tables, which create_all just made.
+                # 1 -> 2 -> 3 only added tables, which create_all just made.
                 conn.execute(
                     update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
                 )

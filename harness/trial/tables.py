@@ -27,7 +27,7 @@ from sqlalchemy.types import TypeDecorator
 
 from harness.edxml.formats import ICT
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump with a migration in `CampaignStore._create_schema` whenever a table changes."""
 
 
@@ -208,4 +208,35 @@ audit_table = Table(
     Column("action", String(32), nullable=False),
     Column("target", Text, nullable=False),
     Column("detail", Text, nullable=False),
+)
+
+sessions_table = Table(
+    "sessions",
+    metadata,
+    # SHA-256 of the random session id the cookie carries: a stolen database does not give live sessions.
+    Column("digest", String(64), primary_key=True),
+    Column("username", String(128), nullable=False),
+    Column("created_at", IsoDateTime(), nullable=False),
+    Column("expires_at", IsoDateTime(), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_sessions_username", "username"),
+)
+
+login_failures_table = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", IsoDateTime(), nullable=False),
+    Column("username", String(128), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_login_failures_username", "username"),
+    Index("ix_login_failures_address", "address"),
+)
+
+issued_statements_table = Table(
+    "issued_statements",
+    metadata,
+    # What an issued appendix certified, as it was printed (the verification page shows this, not today's result).
+    Column("code", String(64), primary_key=True),
+    Column("statement", Text, nullable=False),
 )
