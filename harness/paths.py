@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_WORK = REPO_ROOT / ".lienthong" / "demo"
+"""Where `lienthong demo` keeps its campaign store and accounts (`lienthong console` opens it by default)."""
 THRESHOLDS_ENV = "LIENTHONG_THRESHOLDS"
 """Path of the thresholds YAML (default: load/thresholds.yaml of the checkout)."""
 

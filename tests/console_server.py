@@ -28,15 +28,19 @@ def free_port() -> int:
 
 @contextmanager
 def console_process(
-    db: Path, *, topology: Path | None = None, log: Path | None = None, command: list[str] | None = None
+    db: Path | None, *, topology: Path | None = None, log: Path | None = None, command: list[str] | None = None
 ) -> Iterator[str]:
-    """Serve the console over `db` (with `command`, e.g. `lienthong console`, instead of `python -m harness.console`);
-    yields its base URL; the process is stopped afterwards."""
+    """Serve the console over `db` (with `command`, e.g. `lienthong console`, instead of `python -m harness.console`;
+    without `db`, `command` says which store and `log` is required); yields its base URL; the process is stopped
+    afterwards."""
     port = free_port()
-    args = [*(command or [sys.executable, "-m", "harness.console"]), "--db", str(db), "--bind", f"127.0.0.1:{port}"]
+    args = [*(command or [sys.executable, "-m", "harness.console"]), "--bind", f"127.0.0.1:{port}"]
+    if db is not None:
+        args += ["--db", str(db)]
     if topology is not None:
         args += ["--topology", str(topology)]
-    out = (log or db.parent / "console.log").open("ab")
+    assert log is not None or db is not None
+    out = (log or Path(str(db)).parent / "console.log").open("ab")
     process = subprocess.Popen(args, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

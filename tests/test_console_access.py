@@ -11,6 +11,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,6 +20,8 @@ import pytest
 from PIL import Image
 
 from harness.trial.accounts import ADMIN, AGENCY, VENDOR, AccountStore
+from harness.trial.expected import expected_scenarios
+from harness.trial.statement import TrialRound
 from harness.trial.store import CampaignStore
 from harness.trial.tasks import ATTESTATION, INSTRUCTION, TaskStore
 from tests.conftest import REPO, DemoTrial, require_tool
@@ -304,9 +307,59 @@ def test_a_vendor_sees_its_clients_tasks_but_cannot_answer_them(console: Console
         assert all(TaskStore(store).get(t).is_open for t in ids.values())  # type: ignore[union-attr]
     assert ("ncc-b", "denied", f"/viec/{ids[ATTESTATION]}") in console.audit()
     admin = console.client("quantri")
+    first = admin.post(f"/viec/{ids[INSTRUCTION]}", data={"csrf": csrf_of(admin.get("/viec").text), "state": "done"})
+    assert first.status_code == 303, first.text[-300:]
     page = admin.get(f"/viec/{ids[ATTESTATION]}")
     answered = admin.post(f"/viec/{ids[ATTESTATION]}", data={"csrf": csrf_of(page.text), "state": "done"})
     assert answered.status_code == 303, answered.text[-300:]
     with CampaignStore.open(str(console.db)) as store:
         task = TaskStore(store).get(ids[ATTESTATION])
         assert task is not None and task.answered_by.endswith("(quantri, quản trị)")
+
+
+def test_the_exchange_matrix_shows_who_exchanged_with_whom_probes_included(console: Console) -> None:
+    admin = console.client("quantri")
+    page = admin.get("/dot/1").text
+    assert 'id="chu-thich-ma-tran"' in page
+    matrix = page[page.index('<table class="matrix small">') :]
+    matrix = matrix[: matrix.index("</table>")]
+    probes = re.findall(r'<th class="probe" title="([^":]+):', matrix)
+    with CampaignStore.open(str(console.db)) as store:
+        exchange = store.exchange(1)
+        roster = {a.organ_id for a in store.roster()}
+    outside = {o for pair in exchange for o in pair} - roster
+    assert outside and set(probes) == outside  # the harness' probe agencies are columns (and rows)
+    counted = sum(int(n) for n in re.findall(r"<td>(\d+)</td>", matrix))
+    assert counted == sum(exchange.values()) > 0  # every document delivered is in a cell
+
+
+def test_late_agencies_are_named_with_by_how_much_and_why(console: Console) -> None:
+    with CampaignStore.open(str(console.db)) as store:
+        held = store.round(1)
+        assert held is not None
+        done = store.statement(1, A, expected_scenarios()).completed_at
+        assert done is not None
+        store.add_round(TrialRound(1, held.name, done - timedelta(hours=1, minutes=5), held.letter))
+    try:
+        page = console.client("quantri").get("/dot/1").text
+    finally:
+        with CampaignStore.open(str(console.db)) as store:
+            store.add_round(held)
+    late = dict(re.findall(r'<li data-organ="([^"]+)"><a [^>]+>[^<]+</a> \([^)]+\): ([^<]+)</li>', page))
+    assert late[A].startswith("Hoàn thành lúc") and "trễ 1 giờ 5 phút so với thời hạn" in late[A], late[A]
+    assert late[B].startswith("Chưa hoàn thành: đã quá") and "mục bắt buộc chưa đạt: RT-" in late[B]
+    row = page[page.index(f'<tr data-organ="{A}"') :]
+    assert '<td class="timing late" title="Hoàn thành lúc' in row[: row.index("</tr>")]
+    assert 'id="chu-thich-tre-han"' in page
+
+
+def test_downloads_carry_the_security_headers(console: Console) -> None:
+    admin = console.client("quantri")
+    files = console.files(admin, A)
+    assert {"appendix-pdf", "appendix-docx"} <= set(files)
+    for kind in ("appendix-pdf", "appendix-docx"):
+        reply = admin.get(files[kind][0])
+        assert reply.status_code == 200
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in reply.headers["content-security-policy"]
+        assert reply.headers["referrer-policy"] == "no-referrer"

@@ -146,6 +146,9 @@ def test_a_clerk_answers_an_operator_scenario_and_the_administrator_sees_it_live
             (note,) = [a for a in store.attestations(1, CLERK_AGENCY) if a.test_id == "RT-11"]
         assert note.passed and "Văn thư Sở TT&TT" in note.who and len(note.digests) == 1
         assert Path(note.files[0]).read_bytes() == picture.read_bytes()
+        # The screenshot sent with both answers is kept once, not once more under a doubled name.
+        kept = [p for p in Path(note.files[0]).parent.iterdir() if p.read_bytes() == picture.read_bytes()]
+        assert [p.name for p in kept] == [Path(note.files[0]).name]
 
         # Download both appendices through the console with the clerk's session and open them.
         cookies = {c["name"]: c["value"] for c in clerk.get_cookies()}
@@ -160,6 +163,9 @@ def test_a_clerk_answers_an_operator_scenario_and_the_administrator_sees_it_live
         document = Document(io.BytesIO(docx_reply.content))
         text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
         assert "RT-11" in text and "Đạt" in text
+        (rt11,) = {c.text for t in document.tables for r in t.rows for c in r.cells[-1:] if "Xác nhận" in c.text}
+        assert rt11.count(picture.name) == 1, rt11  # the screenshot named once
+        assert "Xác nhận của Văn thư Sở TT&TT" in rt11 and f"{note.at:%d/%m/%Y}" in rt11, rt11  # who and when
         pki = pki_for_topology(load_topology(TOPOLOGY))
         report = pdfsig(nss_database(pki.root.certificate, tmp_path), pdf_reply.content, tmp_path)
         assert "Signature is Valid" in report and "Certificate is Trusted" in report, report

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,13 +20,16 @@ import httpx
 import pytest
 
 from harness.edxml.formats import now_ict
+from harness.reports.verification import canonical_content, verification_code
+from harness.scenarios.results import Outcome
 from harness.trial.accounts import ADMIN, AGENCY, AccountStore
-from harness.trial.issued import record_issued
+from harness.trial.issued import latest_issued, record_issued
 from harness.trial.roster import read_roster
 from harness.trial.statement import TrialRound
 from harness.trial.store import CampaignStore
-from harness.trial.tasks import ATTESTATION, TaskStore
+from harness.trial.tasks import ATTESTATION, INSTRUCTION, TaskStore
 from harness.trial.throttle import LoginThrottle, ThrottlePolicy
+from tests import reports_data as data
 from tests.conftest import REPO
 from tests.console_server import console_process, csrf_of, login
 
@@ -267,3 +271,64 @@ def test_task_upload_refusals_are_vietnamese_without_internals(fresh: Fresh) -> 
         fresh.base + "/dang-nhap", files={"f": ("a.txt", b"x")}, data={"username": "a"}, timeout=10
     )
     assert login_with_file.status_code == 400 and "không nhận tệp" in login_with_file.text
+
+
+def test_the_verification_page_shows_what_the_appendix_certified_and_that_a_newer_one_exists(
+    fresh: Fresh, tmp_path: Path
+) -> None:
+    statement = data.statements(data.results(tmp_path / "evidence"))[0]  # data.ON_TIME: every item Đạt
+    code = verification_code(statement)
+    with CampaignStore.open(str(fresh.db)) as store:
+        record_issued(
+            store, code=code, kind="phu-luc", round_number=1, organ_id=data.ON_TIME, pdf_sha256="b" * 64,
+            pdf_path=tmp_path / "a.pdf", content=canonical_content(statement),
+        )  # fmt: skip
+        # A re-run since: today the agency has not passed RT-02, and a newer appendix was issued.
+        store.record(replace(data.results(tmp_path / "e2")[0], scenario_id="RT-02", outcome=Outcome.FAILED), 1)
+        record_issued(
+            store, code="LT-ZZZZ-ZZZZ-ZZZZ-ZZZZ", kind="phu-luc", round_number=1, organ_id=data.ON_TIME,
+            pdf_sha256="c" * 64, pdf_path=tmp_path / "b.pdf",
+        )  # fmt: skip
+        newer = latest_issued(store, 1, data.ON_TIME)
+    assert newer is not None
+    page = httpx.get(f"{fresh.base}/xac-minh/{code}", timeout=30)
+    assert page.status_code == 200
+    rows = dict(re.findall(r'<tr data-test="(RT-\d\d)">.*?<td class="cell [a-z-]+">([^<]+)</td>', page.text))
+    assert rows["RT-02"] == "Đạt" and set(rows.values()) == {"Đạt"} and len(rows) == 12, rows
+    assert "Hoàn thành" in page.text
+    notice = re.search(r'<p class="warn" id="phu-luc-moi">([^<]+)</p>', page.text)
+    assert notice and f"{newer.issued_at:%d/%m/%Y}" in notice.group(1), page.text[-3000:]
+    # The newest appendix has no such notice.
+    assert 'id="phu-luc-moi"' not in httpx.get(f"{fresh.base}/xac-minh/LT-ZZZZ-ZZZZ-ZZZZ-ZZZZ", timeout=30).text
+
+
+def test_tasks_are_listed_in_scenario_order_and_a_step_opens_after_the_one_before(fresh: Fresh) -> None:
+    with CampaignStore.open(str(fresh.db)) as store:
+        board = TaskStore(store)
+        steps = {
+            kind: board.post(
+                round_number=1, organ_id=ORGAN, scenario_id="RT-11", scenario="Hệ thống chặn gửi văn bản mật",
+                attempt=2, number=number, kind=kind, title=title, text="…",
+            ).id
+            for number, kind, title in (
+                (1, INSTRUCTION, "Thử gửi văn bản MẬT"),
+                (2, ATTESTATION, "Hệ thống đã chặn, không gửi văn bản MẬT lên trục"),
+            )
+        }  # fmt: skip
+    clerk = login(fresh.base, ORGAN, PASSWORD)
+    listed = clerk.get("/viec").text
+    pending = listed[listed.index('id="viec-dang-cho"') : listed.index("Đã xong")]
+    order = [int(n) for n in re.findall(r'<tr data-task="(\d+)">', pending)]
+    assert order.index(steps[INSTRUCTION]) < order.index(steps[ATTESTATION]), order
+    assert f"mở sau khi trả lời việc #{steps[INSTRUCTION]}" in pending
+    attestation = clerk.get(f"/viec/{steps[ATTESTATION]}").text
+    assert 'id="cho-buoc-truoc"' in attestation and 'id="tra-loi"' not in attestation
+    token = csrf_of(attestation)
+    early = clerk.post(f"/viec/{steps[ATTESTATION]}", data={"csrf": token, "state": "done", "note": "đã chặn"})
+    assert early.status_code == 409 and f"Hãy trả lời việc #{steps[INSTRUCTION]}" in early.text
+    first = clerk.post(f"/viec/{steps[INSTRUCTION]}", data={"csrf": token, "state": "done", "note": "đã thử"})
+    assert first.status_code == 303
+    attestation = clerk.get(f"/viec/{steps[ATTESTATION]}").text
+    assert 'id="tra-loi"' in attestation and 'id="cho-buoc-truoc"' not in attestation
+    then = clerk.post(f"/viec/{steps[ATTESTATION]}", data={"csrf": token, "state": "done", "note": "đã chặn"})
+    assert then.status_code == 303

@@ -136,7 +136,9 @@ def test_the_demo_prints_the_console_and_a_working_administrator_login(demo_tria
     from harness.trial.store import CampaignStore
 
     text = " ".join(demo_trial.stdout.split())
-    assert "Bảng điều khiển: http://127.0.0.1:8090/" in text
+    # Which command opens the console on these results without running anything again (issue 25, item 14).
+    assert "(không chạy lại gì): lienthong console --demo-work" in text and "http://127.0.0.1:8090/" in text
+    assert "demo --console" not in text
     found = re.search(r"Tài khoản quản trị: quantri / mật khẩu (\S+)", text)
     assert found, text[-1500:]
     with CampaignStore.open(str(demo_trial.db)) as store:

@@ -11,6 +11,7 @@ import click
 from rich.console import Console
 
 from harness.console.config import ConsoleConfig
+from harness.paths import DEMO_WORK
 from harness.trial.accounts import ADMIN, ROLES, AccountStore, NewAccount, new_password
 from harness.trial.store import CampaignStore, StoreError
 
@@ -43,8 +44,35 @@ def serve_console(
         sys.exit(2)
 
 
+def demo_store(work: Path, console: Console) -> str:
+    """The last `lienthong demo`'s campaign store in `work`, opened as it is (nothing is run again)."""
+    db = work / "trial.sqlite3"
+    if not db.is_file():
+        console.print(
+            f"[red]Lỗi:[/] chưa có kết quả demo trong {work}: chạy [bold]make demo[/] (hoặc lienthong demo) trước, "
+            "hoặc chỉ kho kết quả bằng --db."
+        )
+        sys.exit(2)
+    console.print(f"Mở kết quả của lần chạy demo gần nhất ({db}); không chạy lại gì.", soft_wrap=True)
+    accounts = work / "tai-khoan.csv"
+    if accounts.is_file():
+        console.print(f"Tài khoản và mật khẩu (quản trị: quantri) của lần chạy đó: [bold]{accounts}[/]", soft_wrap=True)
+    return str(db)
+
+
 @click.command("console")
-@click.option("--db", required=True, help="Kho kết quả: tệp SQLite hoặc URL (postgresql://...), như của trial run.")
+@click.option(
+    "--db",
+    default=None,
+    help="Kho kết quả: tệp SQLite hoặc URL (postgresql://...), như của trial run. "
+    "Mặc định: kết quả của lần chạy demo gần nhất (không chạy lại).",
+)
+@click.option(
+    "--demo-work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Thư mục làm việc của demo khi không có --db (mặc định .lienthong/demo, như lienthong demo --work).",
+)
 @click.option("--bind", default=DEFAULT_BIND, show_default=True, help="Địa chỉ và cổng lắng nghe.")
 @click.option(
     "--topology",
@@ -65,10 +93,19 @@ def serve_console(
     help="Địa chỉ IP của proxy ngược được tin X-Forwarded-For (để hạn chế đăng nhập theo địa chỉ thật của người dùng).",
 )
 def console_command(
-    db: str, bind: str, topology: Path | None, base_url: str | None, https: bool, trusted_proxy: str | None
+    db: str | None,
+    demo_work: Path | None,
+    bind: str,
+    topology: Path | None,
+    base_url: str | None,
+    https: bool,
+    trusted_proxy: str | None,
 ) -> None:
-    """Phục vụ bảng điều khiển chạy thử (trang web) trên kho kết quả của đợt chạy thử."""
-    serve_console(db, bind, topology, base_url, Console(), https=https, trusted_proxy=trusted_proxy)
+    """Phục vụ bảng điều khiển chạy thử (trang web) trên kho kết quả của đợt chạy thử; không có --db:
+    trên kết quả của lần chạy demo gần nhất, không chạy lại gì."""
+    console = Console()
+    store = db if db is not None else demo_store(demo_work or DEMO_WORK, console)
+    serve_console(store, bind, topology, base_url, console, https=https, trusted_proxy=trusted_proxy)
 
 
 def write_accounts(created: list[NewAccount], path: Path) -> None:

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from harness.edxml.formats import ICT
-from harness.paths import REPO_ROOT
+from harness.paths import DEMO_WORK, REPO_ROOT
 from harness.reports.verification import DEFAULT_VERIFY_BASE
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.timing import PRESETS
@@ -271,7 +271,13 @@ def run_command(
     help="Thư mục làm việc (mặc định .lienthong/demo).",
 )
 @click.option("--resume", is_flag=True, help="Tiếp tục lần chạy demo trước thay vì chạy lại từ đầu.")
-@click.option("--console", "keep_console", is_flag=True, help="Sau khi chạy, mở bảng điều khiển cho đến khi Ctrl+C.")
+@click.option(
+    "--console",
+    "keep_console",
+    is_flag=True,
+    help="Chạy lại demo từ đầu (xoá kết quả cũ, mật khẩu mới) rồi mở bảng điều khiển cho đến khi Ctrl+C. "
+    "Để chỉ mở bảng điều khiển trên kết quả đã có: lienthong console.",
+)
 @click.option("--bind", default="127.0.0.1:8090", show_default=True, help="Địa chỉ của bảng điều khiển.")
 @_plan_options
 def demo_command(
@@ -290,7 +296,7 @@ def demo_command(
     """Chạy thử trên tỉnh mô phỏng mặc định: khởi động trục và các hệ thống mô phỏng, chạy mọi
     kịch bản cho mọi cơ quan, ghi phụ lục và báo cáo vào reports/out/."""
     console = Console()
-    work = work_dir or REPO_ROOT / ".lienthong" / "demo"
+    work = work_dir or DEMO_WORK
     if not resume:
         shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
@@ -318,10 +324,12 @@ def demo_command(
     run = execute(plan, console)
     print_outcome(run, plan, console)
     login = demo_accounts(plan.db, work)
-    console.print(
-        f"Bảng điều khiển: [bold]{plan.verify_base}/[/] — chạy [bold]lienthong console --db {plan.db}[/]"
-        + ("" if keep_console else " (hoặc lienthong demo --console)")
-    )
+    if not keep_console:
+        opener = "lienthong console" if work == DEMO_WORK else f"lienthong console --demo-work {work}"
+        console.print(
+            f"Xem kết quả trên bảng điều khiển (không chạy lại gì): [bold]{opener}[/], rồi mở {plan.verify_base}/",
+            soft_wrap=True,
+        )
     console.print(f"Tài khoản quản trị: [bold]{login[0]}[/] / mật khẩu [bold]{login[1]}[/]")
     console.print(f"Tài khoản của các cơ quan và nhà cung cấp: {work / 'tai-khoan.csv'}")
     if keep_console:

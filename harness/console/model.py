@@ -18,6 +18,7 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
+from harness.edxml.formats import now_ict
 from harness.ids.agency import InvalidIdentifier, level1_name, parse_agency_id
 from harness.reports.text import percent_vi
 from harness.reports.view import ShareRow
@@ -69,6 +70,10 @@ class AgencyRow:
     complete: bool
     late: bool
     failed: int
+    timing: str = "—"
+    """Against the deadline, short: "Đúng hạn", "Trễ 2 ngày 3 giờ", "Quá hạn 5 giờ", "Còn hạn", "—"."""
+    late_vi: str = ""
+    """When late: by how much and why, in a sentence."""
 
     @property
     def complete_vi(self) -> str:
@@ -87,6 +92,8 @@ class CampaignView:
     vendors: list[str]
     shares: list[ShareRow]
     matrix_organs: list[str] = field(default_factory=list)
+    matrix_probes: frozenset[str] = frozenset()
+    """Columns and rows that are not on the roster: the harness' own probe agencies the run-tests exchange with."""
     matrix_html: Markup = field(default_factory=Markup)
     """The N×N matrix body, built once here: 65 536 template expressions would cost 200 ms at 256 agencies."""
     token: str = ""
@@ -154,7 +161,10 @@ def _row(statement: AgencyStatement, live: set[tuple[str, str]]) -> AgencyRow:
         for item in statement.items
     )
     failed = sum(1 for i in statement.items if i.outcome is ItemOutcome.FAILED)
-    return AgencyRow(statement.agency, province_of(organ), cells, statement.complete, statement.late, failed)
+    timing, late_vi = statement.timing(now_ict())
+    return AgencyRow(
+        statement.agency, province_of(organ), cells, statement.complete, bool(late_vi), failed, timing, late_vi
+    )
 
 
 def campaign_view(
@@ -201,17 +211,25 @@ def campaign_view(
     ]
     view = CampaignView(rounds, trial_round, RUN_TESTS, rows, total, provinces, vendors, shares, token=token)
     if account.is_admin:
-        involved = {o for pair in exchange for o in pair} & shown
-        view.matrix_organs = [r.agency.organ_id for r in rows if r.agency.organ_id in involved]
-        view.matrix_html = _matrix_body(view.matrix_organs, exchange)
+        # Every exchange of a shown agency, with whom it was: in the run-tests that is mostly the harness'
+        # probe agencies, which are not on the roster but are the other end of the documents.
+        pairs = {pair: n for pair, n in exchange.items() if pair[0] in shown or pair[1] in shown}
+        involved = {o for pair in pairs for o in pair}
+        roster = {a.organ_id for a in store.roster()}
+        probes = sorted(involved - roster)
+        # Probes first: they are the other end of most documents, so the filled cells are in sight.
+        view.matrix_organs = probes + [r.agency.organ_id for r in rows if r.agency.organ_id in involved]
+        view.matrix_probes = frozenset(probes)
+        view.matrix_html = _matrix_body(view.matrix_organs, pairs, view.matrix_probes)
     return view
 
 
-def _matrix_body(organs: list[str], exchange: dict[tuple[str, str], int]) -> Markup:
+def _matrix_body(organs: list[str], exchange: dict[tuple[str, str], int], probes: frozenset[str]) -> Markup:
     lines = []
     for a in organs:
         cells = "".join(f"<td>{exchange.get((a, b), '')}</td>" for b in organs)
-        lines.append(f"<tr><th>{escape(a)}</th>{cells}</tr>")
+        mark = ' class="probe" title="Đơn vị kiểm thử của bộ công cụ"' if a in probes else ""
+        lines.append(f"<tr><th{mark}>{escape(a)}</th>{cells}</tr>")
     return Markup("".join(lines))
 
 

@@ -21,7 +21,7 @@ from harness.console.security import check_csrf, guard, require
 from harness.console.uploads import UploadRefused, read_image, spill
 from harness.trial.accounts import Account
 from harness.trial.store import StoreError
-from harness.trial.tasks import DONE, IMPOSSIBLE, OPEN, Task, TaskStore
+from harness.trial.tasks import DONE, IMPOSSIBLE, OPEN, Task, TaskStore, in_scenario_order, waiting
 
 MAX_SCREENSHOTS = 3
 MAX_NOTE = 4000
@@ -33,10 +33,11 @@ def task_list(request: Request) -> Response:
     store = request.app.state.store
     organs = None if account.is_admin else visible_organs(store, account)
     tasks = TaskStore(store).tasks(organ_ids=organs)
-    open_tasks = [t for t in tasks if t.state == OPEN]
+    open_tasks = in_scenario_order(t for t in tasks if t.state == OPEN)
     closed = [t for t in tasks if t.state != OPEN][:200]
     names = {a.organ_id: a.name for a in store.roster()}
-    return page(request, "tasks.html", {"open_tasks": open_tasks, "closed": closed, "names": names})
+    context = {"open_tasks": open_tasks, "waiting": waiting(open_tasks), "closed": closed, "names": names}
+    return page(request, "tasks.html", context)
 
 
 def _task(request: Request, account: Account) -> Task:
@@ -57,6 +58,7 @@ def _detail(request: Request, task: Task, error: str = "", status_code: int = 20
         "max_mb": request.app.state.config.max_upload_bytes // (1024 * 1024),
         "max_files": MAX_SCREENSHOTS,
         "may_answer": require(request).may_answer(task.organ_id),
+        "before": TaskStore(request.app.state.store).waiting_on(task) if task.is_open else None,
     }
     return page(request, "task.html", context, status_code=status_code)
 

@@ -8,13 +8,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from harness.console.certified import certified
 from harness.console.forms import FormRefused, read_form
 from harness.console.render import page
 from harness.console.security import check_csrf
 from harness.console.uploads import UploadRefused, read_pdf
 from harness.reports.genuine import Genuineness, check_appendix_pdf
-from harness.reports.verification import verification_code
-from harness.trial.issued import Issued, issued_by_code, normalise_code
+from harness.trial.issued import Issued, issued_by_code, issued_content, latest_issued, normalise_code
 
 
 def verify_form(request: Request) -> Response:
@@ -27,20 +27,20 @@ def verify_form(request: Request) -> Response:
 def _context(request: Request, code: str) -> dict[str, object]:
     store = request.app.state.store
     issued = issued_by_code(store, code)
-    context: dict[str, object] = {"code": code, "issued": issued, "verdict": None, "error": "", "current": None}
+    context: dict[str, object] = {"code": code, "issued": issued, "verdict": None, "error": "", "certified": None}
     if not issued:
         return context
     first: Issued = issued[0]
     trial_round = store.round(first.round)
     context["round"] = trial_round
-    if first.kind == "phu-luc" and first.organ_id and trial_round is not None:
-        agency = store.agency(first.organ_id)
-        context["agency"] = agency
-        if agency is not None:
-            statement = store.statement(first.round, first.organ_id, request.app.state.expected)
-            context["statement"] = statement
-            # The code is a function of the result: a later re-run that changed it is worth saying.
-            context["current"] = normalise_code(verification_code(statement)) == normalise_code(first.code)
+    context["issued_at"] = min(i.issued_at for i in issued)
+    if first.kind == "phu-luc" and first.organ_id:
+        context["agency"] = store.agency(first.organ_id)
+        # What this appendix certified when it was issued, whatever was re-run since.
+        context["certified"] = certified(issued_content(store, code), code)
+        newest = latest_issued(store, first.round, first.organ_id)
+        if newest is not None and normalise_code(newest.code) != normalise_code(code):
+            context["newer"] = newest
     return context
 
 

@@ -24,6 +24,7 @@ from harness.reports.verification import DEFAULT_VERIFY_BASE, qr_payload, verifi
 from harness.scenarios.results import OUTCOME_VI, Outcome, ScenarioResult
 from harness.trial.statement import (
     AgencyStatement,
+    Attestation,
     ExchangeStats,
     Issuer,
     ItemOutcome,
@@ -205,12 +206,22 @@ def is_late(statement: AgencyStatement, as_of: datetime) -> bool:
     return ict(statement.completed_at) > ict(deadline)
 
 
-def _evidence_cell(reason: str, outcome: ItemOutcome, evidence: list[str], bundles: Sequence[str]) -> str:
+def _attested_by(notes: Sequence[Attestation]) -> str:
+    """Who vouched for the item and when: an attestation is only worth what its author is."""
+    said = [f"{a.who}, {datetime_vi(a.at)}" + ("" if a.passed else " (không đạt)") for a in notes]
+    return f"Xác nhận của {'; '.join(said)}." if said else ""
+
+
+def _evidence_cell(
+    reason: str, outcome: ItemOutcome, evidence: list[str], bundles: Sequence[str], notes: Sequence[Attestation] = ()
+) -> str:
     parts = [reason] if reason else []
     if outcome is ItemOutcome.FAILED and bundles:
         parts.append("Hồ sơ minh chứng: " + ", ".join(PurePath(b).name for b in bundles) + ".")
     elif outcome is ItemOutcome.PASSED and (names := evidence_names(evidence)):
         parts.append(f"Minh chứng: {names}.")
+    if attested := _attested_by(notes):
+        parts.append(attested)
     return " ".join(parts)
 
 
@@ -253,7 +264,7 @@ def agency_view(
                 ran_at=ict(item.ran_at) if item.ran_at is not None else None,
                 ran_at_vi=datetime_vi(item.ran_at),
                 reason_vi=reason,
-                evidence_vi=clean(_evidence_cell(reason, item.outcome, item.evidence, item_bundles)),
+                evidence_vi=clean(_evidence_cell(reason, item.outcome, item.evidence, item_bundles, item.attestations)),
                 attempts=int(item.attempts),
                 bundles=item_bundles,
             )

@@ -24,7 +24,7 @@ from harness.drivers.base import Driver
 from harness.drivers.operator import OperatorDriver
 from harness.paths import REPO_ROOT
 from harness.pki import TestPki
-from harness.reports.verification import DEFAULT_VERIFY_BASE
+from harness.reports.verification import DEFAULT_VERIFY_BASE, canonical_content, summary_content
 from harness.scenarios.axis_watch import ControlPlaneError, journal_time
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
@@ -393,6 +393,7 @@ class Campaign:
         number = summary.round.number
         self.store.set_meta(f"reports.{number}", str(Path(self.plan.out_dir).absolute()))
         docx = {f.organ_id: f for f in manifest.files if f.kind == "appendix-docx"}
+        certified = {s.agency.organ_id: canonical_content(s) for s in summary.statements}
         for entry in manifest.files:
             if entry.kind not in ("appendix-pdf", "summary-pdf"):
                 continue
@@ -410,6 +411,9 @@ class Campaign:
                 pdf_sha256=entry.sha256,
                 pdf_path=manifest.out_dir / entry.path,
                 docx_path=manifest.out_dir / pair.path if pair is not None else None,
+                content=certified.get(entry.organ_id or "")
+                if entry.kind == "appendix-pdf"
+                else summary_content(summary),
             )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from harness.edxml.formats import now_ict
 from harness.trial.store import CampaignStore
-from harness.trial.tables import issued_table
+from harness.trial.tables import issued_statements_table, issued_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +52,11 @@ def record_issued(
     pdf_sha256: str,
     pdf_path: Path,
     docx_path: Path | None = None,
+    content: bytes | None = None,
 ) -> None:
-    """Add one issuance (re-rendering the same result adds another row with the new file's digest)."""
+    """Add one issuance (re-rendering the same result adds another row with the new file's digest).
+    `content` is what the appendix certified, the canonical JSON its code is the digest of: kept once per
+    code, so the verification page shows what was printed, not today's result."""
     values = {
         "code": normalise_code(code),
         "kind": kind,
@@ -72,6 +75,19 @@ def record_issued(
         ).first()
         if held is None:
             conn.execute(insert(issued_table).values(**values))
+        if content is not None:
+            t = issued_statements_table
+            if conn.execute(select(t.c.code).where(t.c.code == values["code"])).first() is None:
+                conn.execute(insert(t).values(code=values["code"], statement=content.decode("utf-8")))
+
+
+def issued_content(store: CampaignStore, code: str) -> str | None:
+    """What the appendix (or summary) with this code certified: the canonical JSON recorded when it was
+    issued (its digest is the code); None when it was issued before the content was kept."""
+    t = issued_statements_table
+    with store.tx() as conn:
+        raw = conn.execute(select(t.c.statement).where(t.c.code == normalise_code(code))).scalar()
+    return None if raw is None else str(raw)
 
 
 def issued_by_code(store: CampaignStore, code: str) -> list[Issued]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from harness.edxml.formats import ICT
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.trial.catalogue import RUN_TESTS, RunTest
 
@@ -116,6 +117,42 @@ class AgencyStatement:
 
     def item(self, test_id: str) -> ItemResult:
         return next(i for i in self.items if i.test.test_id == test_id)
+
+    def timing(self, as_of: datetime) -> tuple[str, str]:
+        """Against the round's deadline, as of `as_of`: a short label for a table cell and, when late, the
+        sentence that says by how much and why ("" when not late)."""
+        deadline = self.round.deadline
+        if deadline is None:
+            return "—", ""
+        due = f"thời hạn {_when_vi(deadline)}"
+        if self.complete and self.completed_at is not None:
+            if self.completed_at <= deadline:
+                return "Đúng hạn", ""
+            by = duration_vi((self.completed_at - deadline).total_seconds())
+            return f"Trễ {by}", f"Hoàn thành lúc {_when_vi(self.completed_at)}, trễ {by} so với {due}."
+        if as_of <= deadline:
+            return "Còn hạn", ""
+        by = duration_vi((as_of - deadline).total_seconds())
+        missing = [i.test.test_id for i in self.items if i.test.mandatory and i.outcome is not ItemOutcome.PASSED]
+        why = f"còn {len(missing)} mục bắt buộc chưa đạt: {', '.join(missing)}" if missing else "chưa hoàn thành"
+        return f"Quá hạn {by}", f"Chưa hoàn thành: đã quá {by} so với {due} ({why})."
+
+
+def _when_vi(moment: datetime) -> str:
+    return f"{moment.astimezone(ICT):%H:%M ngày %d/%m/%Y}"
+
+
+def duration_vi(seconds: float) -> str:
+    """A lateness in words: "2 ngày 3 giờ", "5 giờ 10 phút", "12 phút" (at least one minute)."""
+    minutes = max(1, int(seconds // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} ngày"] if days else []
+    if hours:
+        parts.append(f"{hours} giờ")
+    if mins and not days:
+        parts.append(f"{mins} phút")
+    return " ".join(parts)
 
 
 def _finished(r: ScenarioResult) -> datetime:

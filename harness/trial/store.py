@@ -486,6 +486,15 @@ class CampaignStore:
 
     # -- attestations --------------------------------------------------------------------------------------------
 
+    def _stored(self, source: Path, prefix: str) -> Path | None:
+        """`source`'s path relative to the files folder when it is a file the store already holds."""
+        if not source.name.startswith(prefix):
+            return None
+        try:
+            return source.resolve().relative_to(self.files_dir.resolve())
+        except ValueError:
+            return None
+
     def copy_in(self, source: Path, round_number: int, organ_id: str, test_id: str) -> dict[str, Any]:
         if source.exists() and not source.is_file():
             raise StoreError(f"Tệp minh chứng {source} không phải là tệp thường.")
@@ -493,8 +502,14 @@ class CampaignStore:
             digest, size = _sha256(source)
         except OSError as exc:
             raise StoreError(f"Không đọc được tệp minh chứng {source}: {exc.strerror or exc}") from exc
+        prefix = f"{digest[:16]}-"
+        held = self._stored(source, prefix)
+        if held is not None:
+            # Already in the store under its digest (a clerk's screenshot that also backs an attestation):
+            # the same file, not a second copy named after the first.
+            return {"path": held.as_posix(), "name": source.name[len(prefix) :], "sha256": digest, "size": size}
         relative = Path(f"dot-{round_number}") / _safe_name(organ_id) / _safe_name(test_id)
-        relative = relative / f"{digest[:16]}-{_safe_name(source.name)}"
+        relative = relative / f"{prefix}{_safe_name(source.name)}"
         target = self.files_dir / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,34 @@ class Task:
         return self.state == OPEN
 
 
+def _step_of(task: Task) -> tuple[int, str, str, str, int]:
+    """The scenario attempt a task is a step of: its steps are answered in order."""
+    return (task.round, task.organ_id, task.scenario_id, task.scenario, task.attempt)
+
+
+def in_scenario_order(tasks: Iterable[Task]) -> list[Task]:
+    """Tasks as their scenarios asked for them: scenario attempts in the order they began, then step by step
+    (so an attestation never sits above the instruction it depends on)."""
+    listed = list(tasks)
+    first: dict[tuple[int, str, str, str, int], int] = {}
+    for task in listed:
+        key = _step_of(task)
+        first[key] = min(first.get(key, task.id), task.id)
+    return sorted(listed, key=lambda t: (first[_step_of(t)], t.number, t.id))
+
+
+def waiting(tasks: Iterable[Task]) -> dict[int, Task]:
+    """For each open task that depends on an earlier open step of its scenario attempt, that step."""
+    open_tasks = in_scenario_order(t for t in tasks if t.is_open)
+    earliest: dict[tuple[int, str, str, str, int], Task] = {}
+    blocked: dict[int, Task] = {}
+    for task in open_tasks:
+        before = earliest.setdefault(_step_of(task), task)
+        if before.number < task.number:
+            blocked[task.id] = before
+    return blocked
+
+
 def _task(row: Any) -> Task:
     return Task(
         id=int(row.id),
@@ -166,6 +194,23 @@ class TaskStore:
             rows = conn.execute(query.order_by(t.c.id.desc())).all()
         return [_task(r) for r in rows]
 
+    def waiting_on(self, task: Task) -> Task | None:
+        """The earlier step of the task's scenario attempt that is still open (None: the task may be answered)."""
+        t = tasks_table
+        with self.store.tx() as conn:
+            rows = conn.execute(
+                select(t).where(
+                    t.c.round == task.round,
+                    t.c.organ_id == task.organ_id,
+                    t.c.scenario_id == task.scenario_id,
+                    t.c.attempt == task.attempt,
+                    t.c.state == OPEN,
+                )
+            ).all()
+        steps = {r.id: _task(r) for r in rows if r.scenario == task.scenario}
+        steps[task.id] = task
+        return waiting(steps.values()).get(task.id)
+
     def set_deadline(self, task_id: int, deadline: datetime) -> None:
         with self.store.tx() as conn:
             conn.execute(update(tasks_table).where(tasks_table.c.id == task_id).values(deadline=deadline))
@@ -182,6 +227,12 @@ class TaskStore:
             raise StoreError(f"Không có việc số {task_id}.")
         if not task.is_open:
             raise StoreError(f"Việc số {task_id} đã được trả lời hoặc đã quá hạn ({task.state_vi}).")
+        before = self.waiting_on(task)
+        if before is not None:
+            raise StoreError(
+                f"Hãy trả lời việc #{before.id} «{before.title}» (bước {before.number}) trước: "
+                f"việc này là bước {task.number} của cùng kịch bản và phụ thuộc vào bước đó."
+            )
         copied = [self.store.copy_in(Path(f), task.round, task.organ_id, task.scenario_id) for f in files]
         at = now_ict()
         with self.store.tx() as conn:
