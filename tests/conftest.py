@@ -125,7 +125,25 @@ class _DemoRun:
 _demo: list[_DemoRun] = []
 
 
+@pytest.fixture(autouse=True)
+def _close_console_clients() -> Iterator[None]:
+    """The console tests' HTTP clients are closed after each test, not left to the collector."""
+    yield
+    from tests.console_server import close_clients
+
+    close_clients()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test that needs the demo trial is slow (`pytest -m "not slow"` is the quick loop)."""
+    if "demo_trial" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """After `-m`/`-k` deselection: the demo starts only when a selected test needs it, and those tests run last."""
     needs = {id(i) for i in items if "demo_trial" in getattr(i, "fixturenames", ())}
     if not needs:
         return

@@ -73,9 +73,26 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+_OPEN: list[httpx.Client] = []
+
+
+def browser_client(base: str, **options: object) -> httpx.Client:
+    """An HTTP client of the console as a browser holds one (cookies kept, no redirects followed); closed by
+    `close_clients` after the test (tests/conftest.py), so no socket is left to the collector."""
+    settings: dict[str, object] = {"timeout": 30, "follow_redirects": False, **options}
+    client = httpx.Client(base_url=base, **settings)  # type: ignore[arg-type]
+    _OPEN.append(client)
+    return client
+
+
+def close_clients() -> None:
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def login(base: str, username: str, password: str) -> httpx.Client:
     """An HTTP client logged in as `username` (raises AssertionError when the login is refused)."""
-    client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    client = browser_client(base)
     token = csrf_of(client.get("/dang-nhap").text)
     reply = client.post("/dang-nhap", data={"csrf": token, "username": username, "password": password, "next": "/"})
     assert reply.status_code == 303, reply.text[-500:]

@@ -33,6 +33,8 @@ from simulators.agency.process import AgencyHost
 from simulators.launcher import Simulation
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 A, B, C, D, G = "000.00.00.H41", "000.00.12.H41", "000.00.00.H14", "000.00.12.H14", "000.00.00.G22"
 """A is played by the test (the peer); B, C, D and G are hosted."""
 TOKEN = "ma-truy-cap-thu"

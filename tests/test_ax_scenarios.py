@@ -29,6 +29,8 @@ from harness.transport.vxp.wire import ascii_text
 from simulators.launcher import Simulation
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 DEMO = REPO / "fixtures" / "topologies" / "demo.yaml"
 FEATURES = REPO / "features"
 HOME = "000.00.99.H41"

@@ -22,6 +22,8 @@ from harness.transport.vxp import VxpClient
 from simulators.launcher import AxisProcess
 from tests.conftest import nghe_an_axis
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 SENDER, RECEIVER = "000.00.00.H41", "000.00.12.H41"
 SECRETS = {SENDER: "slow-test-sender", RECEIVER: "slow-test-receiver"}
 HEADER_TIMEOUT = 3.0

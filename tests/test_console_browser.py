@@ -31,6 +31,8 @@ from tests.browser import chromium, log_in, wait_for
 from tests.conftest import REPO, nss_database, pdfsig
 from tests.console_server import console_process
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 TOPOLOGY = REPO / "fixtures" / "topologies" / "demo.yaml"
 ROSTER = REPO / "fixtures" / "rosters" / "demo.csv"
 CLERK_AGENCY = "000.00.12.H41"

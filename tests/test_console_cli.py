@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from harness.cli.main import cli
@@ -15,6 +16,8 @@ from harness.trial.accounts import AccountStore
 from harness.trial.store import CampaignStore
 from tests.conftest import REPO, DemoTrial
 from tests.console_server import console_process, login
+
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 ROSTER = REPO / "fixtures" / "rosters" / "demo.csv"
 

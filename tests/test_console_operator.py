@@ -6,12 +6,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from harness.trial.accounts import ADMIN, AccountStore
 from harness.trial.roster import read_roster
 from harness.trial.statement import TrialRound
 from harness.trial.store import CampaignStore
 from tests.conftest import REPO
 from tests.console_server import console_process, csrf_of, login
+
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 TOPOLOGY = REPO / "fixtures" / "topologies" / "demo.yaml"
 ROSTER = REPO / "fixtures" / "rosters" / "demo.csv"

@@ -31,7 +31,9 @@ from harness.trial.tasks import ATTESTATION, INSTRUCTION, TaskStore
 from harness.trial.throttle import LoginThrottle, ThrottlePolicy
 from tests import reports_data as data
 from tests.conftest import REPO
-from tests.console_server import console_process, csrf_of, login
+from tests.console_server import browser_client, console_process, csrf_of, login
+
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 ROSTER = REPO / "fixtures" / "rosters" / "demo.csv"
 ORGAN = "000.00.12.H41"
@@ -86,7 +88,7 @@ def fresh(tmp_path: Path) -> Iterator[Fresh]:
 
 
 def _cookie_client(base: str, cookies: httpx.Cookies) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    client = browser_client(base)
     for name, value in cookies.items():
         client.cookies.set(name, value)
     return client
@@ -120,7 +122,7 @@ def test_a_password_reset_ends_every_session_of_the_account(fresh: Fresh) -> Non
 
 
 def _try(base: str, username: str, password: str) -> httpx.Response:
-    client = httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    client = browser_client(base)
     token = csrf_of(client.get("/dang-nhap").text)
     return client.post("/dang-nhap", data={"csrf": token, "username": username, "password": password, "next": "/"})
 
@@ -175,7 +177,7 @@ def _assert_security_headers(reply: httpx.Response) -> None:
 
 
 def test_every_response_carries_the_security_headers(fresh: Fresh) -> None:
-    anonymous = httpx.Client(base_url=fresh.base, timeout=30)
+    anonymous = browser_client(fresh.base)
     for path in ("/dang-nhap", "/xac-minh", "/tinh/console.css", "/tinh/campaign.js", "/khong-co"):
         _assert_security_headers(anonymous.get(path))
     admin = login(fresh.base, "quantri", PASSWORD)
@@ -193,7 +195,7 @@ def test_behind_tls_the_cookie_is_secure_and_browsers_keep_to_https(tmp_path: Pa
     db, _spool, _task = _store(tmp_path)
     command = [sys.executable, "-m", "harness.cli", "console", "--https"]
     with console_process(db, command=command) as base:
-        client = httpx.Client(base_url=base, timeout=30)
+        client = browser_client(base)
         page = client.get("/dang-nhap")
         cookie = page.headers["set-cookie"].lower()
         assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie

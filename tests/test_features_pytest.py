@@ -8,9 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from harness.scenarios.results import Outcome, read_results
 from harness.scenarios.runner import load_features, select
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 NO_STATUS_01 = "000.00.07.H41"
 """Sở Tài chính of the demo province: its vendor never returns status 01."""

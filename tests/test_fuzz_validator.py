@@ -10,9 +10,13 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from harness.edxml import validate
 from harness.edxml.mutate import mutants
 from tests.conftest import CORPUS, SAMPLES
+
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 BUDGET_SECONDS = 20.0
 MAX_INPUTS = 8000

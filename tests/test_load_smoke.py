@@ -21,6 +21,8 @@ from click.testing import CliRunner
 from harness.cli.main import cli
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 MINIMAL = REPO / "fixtures" / "topologies" / "minimal.yaml"
 WALL_LIMIT_S = 20.0
 SCENARIO = """

@@ -25,6 +25,8 @@ from simulators.agency.profiles import PROFILES, profile
 from simulators.launcher import Simulation
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 A, B, C = "000.00.00.H41", "000.00.12.H41", "000.00.00.H14"
 NAMES = {A: "UBND tỉnh Nghệ An", B: "Sở Thông tin và Truyền thông tỉnh Nghệ An", C: "UBND tỉnh Cao Bằng"}
 FAST = Timing(poll_interval=0.05, step_delay=0.05)

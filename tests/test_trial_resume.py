@@ -19,6 +19,8 @@ from harness.trial.statement import ItemOutcome
 from harness.trial.store import CampaignStore
 from tests.conftest import REPO, DemoTrial
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 AGENCIES = ("000.00.07.H41",)
 SCENARIOS = ("RT-01", "RT-05", "RT-11")
 LIENTHONG = str(Path(sys.executable).parent / "lienthong")
