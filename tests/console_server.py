@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from harness.trial.store import CampaignStore
+from harness.trial.tasks import TaskStore
 from tests.conftest import REPO
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
@@ -105,3 +107,14 @@ def copy_store(source: Path, target: Path) -> Path:
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return target
+
+
+def post_rt11_task(
+    store: CampaignStore, organ_id: str, kind: str, *, attempt: int, number: int = 1, title: str, text: str = "…"
+) -> int:
+    """A clerk task of RT-11 (the operator-driven scenario the console's tasks come from), posted in round 1 as
+    the operator driver would; returns its number."""
+    return TaskStore(store).post(
+        round_number=1, organ_id=organ_id, scenario_id="RT-11", scenario="Hệ thống chặn gửi văn bản mật",
+        attempt=attempt, number=number, kind=kind, title=title, text=text,
+    ).id  # fmt: skip

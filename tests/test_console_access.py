@@ -25,7 +25,7 @@ from harness.trial.statement import TrialRound
 from harness.trial.store import CampaignStore
 from harness.trial.tasks import ATTESTATION, INSTRUCTION, TaskStore
 from tests.conftest import REPO, DemoTrial, require_tool
-from tests.console_server import console_process, copy_store, csrf_of, login
+from tests.console_server import console_process, copy_store, csrf_of, login, post_rt11_task
 
 A = "000.00.12.H41"  # conformant
 B = "000.00.07.H41"  # no status 01
@@ -67,21 +67,11 @@ def console(demo_trial: DemoTrial, tmp_path_factory: pytest.TempPathFactory) -> 
         accounts.create(B, PASSWORD, role=AGENCY, agencies=[B], replace=True)
         vendor = next(a.vendor for a in store.roster() if a.organ_id == B)
         accounts.create("ncc-b", PASSWORD, role=VENDOR, display_name=vendor, agencies=[B], replace=True)
-        board = TaskStore(store)
         for organ in (A, B):
             for kind in (INSTRUCTION, ATTESTATION):
-                task = board.post(
-                    round_number=1,
-                    organ_id=organ,
-                    scenario_id="RT-11",
-                    scenario="Hệ thống chặn gửi văn bản mật",
-                    attempt=9,
-                    number=1,
-                    kind=kind,
-                    title=f"Việc kiểm thử của {organ}",
-                    text="Vào màn hình «Văn bản đi» …",
-                )
-                tasks[f"{organ}/{kind}"] = task.id
+                title = f"Việc kiểm thử của {organ}"
+                text = "Vào màn hình «Văn bản đi» …"
+                tasks[f"{organ}/{kind}"] = post_rt11_task(store, organ, kind, attempt=9, title=title, text=text)
     with console_process(db, topology=TOPOLOGY) as base:
         yield Console(base, db, demo_trial, tasks)
 
@@ -282,19 +272,16 @@ def test_numbers_in_addresses_out_of_range_are_a_vietnamese_404(console: Console
 def test_a_vendor_sees_its_clients_tasks_but_cannot_answer_them(console: Console) -> None:
     """An RT-11 attestation alone turns the item to Đạt: a vendor must not certify its own client."""
     with CampaignStore.open(str(console.db)) as store:
-        board = TaskStore(store)
         ids = {
-            kind: board.post(
-                round_number=1,
-                organ_id=B,
-                scenario_id="RT-11",
-                scenario="Hệ thống chặn gửi văn bản mật",
+            kind: post_rt11_task(
+                store,
+                B,
+                kind,
                 attempt=11,
                 number=n,
-                kind=kind,
                 title="Việc dành cho văn thư của cơ quan",
                 text="Thử gửi văn bản MẬT",
-            ).id
+            )
             for n, kind in enumerate((INSTRUCTION, ATTESTATION), start=1)
         }
     vendor = console.client("ncc-b")

@@ -27,11 +27,11 @@ from harness.trial.issued import latest_issued, record_issued
 from harness.trial.roster import read_roster
 from harness.trial.statement import TrialRound
 from harness.trial.store import CampaignStore
-from harness.trial.tasks import ATTESTATION, INSTRUCTION, TaskStore
+from harness.trial.tasks import ATTESTATION, INSTRUCTION
 from harness.trial.throttle import LoginThrottle, ThrottlePolicy
 from tests import reports_data as data
 from tests.conftest import REPO
-from tests.console_server import browser_client, console_process, csrf_of, login
+from tests.console_server import browser_client, console_process, csrf_of, login, post_rt11_task
 
 pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
@@ -61,23 +61,13 @@ def _store(tmp_path: Path) -> tuple[Path, Path, int]:
         accounts = AccountStore(store)
         accounts.create("quantri", PASSWORD, role=ADMIN)
         accounts.create(ORGAN, PASSWORD, role=AGENCY, agencies=[ORGAN])
-        task = TaskStore(store).post(
-            round_number=1,
-            organ_id=ORGAN,
-            scenario_id="RT-11",
-            scenario="Hệ thống chặn gửi văn bản mật",
-            attempt=1,
-            number=1,
-            kind=ATTESTATION,
-            title="Xác nhận hệ thống đã chặn",
-            text="…",
-        )
+        task = post_rt11_task(store, ORGAN, ATTESTATION, attempt=1, title="Xác nhận hệ thống đã chặn")
         spool = Path(store.files_dir) / ".tai-len" / "dang-nhan"
         record_issued(
             store, code=CODE, kind="phu-luc", round_number=1, organ_id=ORGAN,
             pdf_sha256="a" * 64, pdf_path=tmp_path / "p.pdf",
         )  # fmt: skip
-    return db, spool, task.id
+    return db, spool, task
 
 
 @pytest.fixture
@@ -306,17 +296,13 @@ def test_the_verification_page_shows_what_the_appendix_certified_and_that_a_newe
 
 def test_tasks_are_listed_in_scenario_order_and_a_step_opens_after_the_one_before(fresh: Fresh) -> None:
     with CampaignStore.open(str(fresh.db)) as store:
-        board = TaskStore(store)
         steps = {
-            kind: board.post(
-                round_number=1, organ_id=ORGAN, scenario_id="RT-11", scenario="Hệ thống chặn gửi văn bản mật",
-                attempt=2, number=number, kind=kind, title=title, text="…",
-            ).id
+            kind: post_rt11_task(store, ORGAN, kind, attempt=2, number=number, title=title)
             for number, kind, title in (
                 (1, INSTRUCTION, "Thử gửi văn bản MẬT"),
                 (2, ATTESTATION, "Hệ thống đã chặn, không gửi văn bản MẬT lên trục"),
             )
-        }  # fmt: skip
+        }
     clerk = login(fresh.base, ORGAN, PASSWORD)
     listed = clerk.get("/viec").text
     pending = listed[listed.index('id="viec-dang-cho"') : listed.index("Đã xong")]

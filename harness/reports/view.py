@@ -198,12 +198,7 @@ def frame_of(issuer: Issuer, trial_round: TrialRound, day: date) -> Frame:
 
 def is_late(statement: AgencyStatement, as_of: datetime) -> bool:
     """`AgencyStatement.late` as of the report's date rather than the wall clock (re-renders agree)."""
-    deadline = statement.round.deadline
-    if deadline is None:
-        return False
-    if not statement.complete or statement.completed_at is None:
-        return ict(as_of) > ict(deadline)
-    return ict(statement.completed_at) > ict(deadline)
+    return statement.late_at(ict(as_of))
 
 
 def _attested_by(notes: Sequence[Attestation]) -> str:

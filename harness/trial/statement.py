@@ -107,13 +107,12 @@ class AgencyStatement:
 
     @property
     def late(self) -> bool:
-        """Past the round's deadline without completing, or completed after it."""
-        deadline = self.round.deadline
-        if deadline is None:
-            return False
-        if not self.complete or self.completed_at is None:
-            return datetime.now(deadline.tzinfo) > deadline
-        return self.completed_at > deadline
+        """Past the round's deadline without completing, or completed after it (as of now)."""
+        return self.late_at(datetime.now(ICT))
+
+    def late_at(self, as_of: datetime) -> bool:
+        """`late` as of `as_of`: the one rule the console, the CLI and the reports judge lateness by."""
+        return bool(self.timing(as_of)[1])
 
     def item(self, test_id: str) -> ItemResult:
         return next(i for i in self.items if i.test.test_id == test_id)

@@ -203,11 +203,12 @@ class TaskStore:
                     t.c.round == task.round,
                     t.c.organ_id == task.organ_id,
                     t.c.scenario_id == task.scenario_id,
+                    t.c.scenario == task.scenario,
                     t.c.attempt == task.attempt,
                     t.c.state == OPEN,
                 )
             ).all()
-        steps = {r.id: _task(r) for r in rows if r.scenario == task.scenario}
+        steps = {r.id: _task(r) for r in rows}
         steps[task.id] = task
         return waiting(steps.values()).get(task.id)
 
