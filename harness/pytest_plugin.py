@@ -7,7 +7,6 @@ outcome, timings, issues, evidence) as a JSON line for the reports.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +15,12 @@ from typing import Any
 import pytest
 
 from harness.paths import fixtures_dir
-from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
-from harness.scenarios.results import Outcome, Recorder, ScenarioResult, StepRecord, started_now
+from harness.scenarios.context import NotApplicable, ScenarioContext
+from harness.scenarios.execution import ScenarioRun, scenario_id_of
+from harness.scenarios.results import Recorder
 from harness.scenarios.timing import PRESETS
 
 DRIVERS = ("simulated", "backchannel", "operator", "container")
-SCENARIO_ID = re.compile(r"^(RT|AX)-\d\d$")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -165,12 +164,25 @@ class Session:
             self.world.close()
 
 
+SESSION = pytest.StashKey["Session"]()
+"""The world and driver of this pytest session (config.stash)."""
+SCENARIO = pytest.StashKey[tuple[str, str]]()
+"""The scenario's name and feature, as pytest-bdd announces them (item.stash)."""
+RUN = pytest.StashKey["ScenarioRun"]()
+"""The scenario being run (item.stash); the step hooks report to it."""
+STEP_STARTED = pytest.StashKey[float]()
+CALL_PASSED = pytest.StashKey[bool]()
+"""What pytest's call phase said of the scenario as a whole (item.stash)."""
+
+
 @pytest.fixture(scope="session")
 def lienthong_session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     session = Session(request.config, tmp_path_factory.mktemp("lienthong"))
+    request.config.stash[SESSION] = session
     try:
         yield session
     finally:
+        del request.config.stash[SESSION]
         session.close()
 
 
@@ -178,12 +190,12 @@ PYTEST_MARKS = {"parametrize", "usefixtures", "filterwarnings", "skip", "skipif"
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-    request.node._lienthong_scenario = (str(scenario.name), str(feature.name))
+    request.node.stash[SCENARIO] = (str(scenario.name), str(feature.name))
 
 
 def _scenario_info(request: pytest.FixtureRequest) -> tuple[str, str, list[str]]:
     """Name, feature and tags (feature, scenario and example tags, as pytest-bdd marks them)."""
-    name, feature = getattr(request.node, "_lienthong_scenario", (request.node.name, ""))
+    name, feature = request.node.stash.get(SCENARIO, (request.node.name, ""))
     tags = sorted({m.name for m in request.node.iter_markers()} - PYTEST_MARKS)
     return name, feature, tags
 
@@ -193,32 +205,27 @@ def scenario_ctx(request: pytest.FixtureRequest, lienthong_session: Session) -> 
     """The context every step gets; its result is recorded when the scenario ends."""
     s = lienthong_session
     name, feature, tags = _scenario_info(request)
-    scenario_id = next((t for t in tags if SCENARIO_ID.match(t)), "")
+    scenario_id = scenario_id_of(tags)
     sut = s.world.agency(s.sut_id) if s.sut_id else None
     if scenario_id.startswith("RT") and sut is None:
         pytest.skip("Kịch bản RT-* cần --sut <mã định danh cơ quan>")
-    started, t0 = started_now()
-    result = ScenarioResult(
+    run = ScenarioRun(
+        s.world,
         scenario_id=scenario_id,
         name=name,
-        agency=sut.id if sut else s.world.home_axis,
-        driver=s.driver_name if sut else "",
-        attempt=_opt(request.config, "attempt"),
-        round=_opt(request.config, "round"),
-        tags=tags,
         feature=feature,
-        started=started,
+        tags=tags,
+        sut=sut,
+        driver=s.driver,
+        driver_name=s.driver_name if sut else "",
+        attempt=_opt(request.config, "attempt"),
+        round_name=_opt(request.config, "round"),
+        home_axis=None if (sut and scenario_id.startswith("RT")) else s.world.home_axis,
     )
-    home = None if (sut and scenario_id.startswith("RT")) else s.world.home_axis
-    ctx = ScenarioContext(s.world, result, sut=sut, driver=s.driver, home_axis=home or (sut.axis if sut else None))
-    request.node._lienthong_ctx = ctx
-    yield ctx
-    ctx.close()
-    report = getattr(request.node, "_lienthong_call", None)
-    if result.outcome is Outcome.NOT_RUN and report is not None:
-        result.outcome = Outcome.PASSED if report.passed else Outcome.FAILED
-    result.seconds = round(time.monotonic() - t0, 3)
-    s.recorder.record(result)
+    request.node.stash[RUN] = run
+    yield run.ctx
+    del request.node.stash[RUN]
+    run.finish(request.node.stash.get(CALL_PASSED, None))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -226,29 +233,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.when == "call":
-        item._lienthong_call = report  # type: ignore[attr-defined]
+        item.stash[CALL_PASSED] = bool(report.passed)
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, **_: Any) -> None:
+    request.node.stash[STEP_STARTED] = time.monotonic()
+
+
+def _step_ended(request: pytest.FixtureRequest, step: Any, exception: Exception | None = None) -> None:
+    run = request.node.stash.get(RUN, None)
+    if run is None:
+        return
+    seconds = time.monotonic() - request.node.stash.get(STEP_STARTED, time.monotonic())
+    run.step_ended(step.keyword.strip(), step.name, seconds, exception)
 
 
 def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Any, **_: Any) -> None:
-    ctx: ScenarioContext | None = getattr(request.node, "_lienthong_ctx", None)
-    if ctx is not None:
-        ctx.result.steps.append(StepRecord(step.keyword.strip(), step.name, Outcome.PASSED, 0.0))
+    _step_ended(request, step)
 
 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Any, exception: Exception, **_: Any) -> None:
-    ctx: ScenarioContext | None = getattr(request.node, "_lienthong_ctx", None)
-    if ctx is None:
-        return
-    if isinstance(exception, StepFailure):
-        outcome, message = Outcome.FAILED, f"[{exception.rule}] {exception.message_vi}"
-    elif isinstance(exception, NotApplicable):
-        outcome, message = Outcome.NOT_RUN, exception.message_vi
-    elif isinstance(exception, AssertionError):
-        outcome, message = Outcome.FAILED, str(exception)
-    else:
-        outcome, message = Outcome.ERROR, f"{type(exception).__name__}: {getattr(exception, 'message_vi', exception)}"
-    ctx.result.steps.append(StepRecord(step.keyword.strip(), step.name, outcome, 0.0, message))
-    ctx.result.outcome, ctx.result.message_vi = outcome, message
+    _step_ended(request, step, exception)
     if isinstance(exception, NotApplicable):
         pytest.skip(f"Chưa thực hiện: {exception.message_vi}")
 

@@ -8,11 +8,7 @@ as pytest-bdd expands them); a scenario stops at its first failing step.
 from __future__ import annotations
 
 import importlib
-import logging
-import re
 import sys
-import time
-import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,15 +19,11 @@ from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 from gherkin.token_scanner import TokenScanner
 
-from harness.drivers.base import Driver, DriverError
-from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
-from harness.scenarios.results import Outcome, ScenarioResult, StepRecord, started_now
-from harness.scenarios.steps import UndefinedStep, run_step
-from harness.scenarios.world import Agency, World, WorldError
+from harness.drivers.base import Driver
+from harness.scenarios.execution import ScenarioRun, scenario_id_of
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.scenarios.world import Agency, World
 
-log = logging.getLogger(__name__)
-
-SCENARIO_ID = re.compile(r"^(RT|AX)-\d\d$")
 KIND = {"Context": "given", "Action": "when", "Outcome": "then"}
 KEYWORD_VI = {"given": "Cho", "when": "Khi", "then": "Thì"}
 
@@ -47,7 +39,7 @@ class Scenario:
 
     @property
     def scenario_id(self) -> str:
-        return next((t for t in self.tags if SCENARIO_ID.match(t)), "")
+        return scenario_id_of(self.tags)
 
     @property
     def mandatory(self) -> bool:
@@ -116,48 +108,23 @@ def run_scenario(
     round_name: str = "",
     home_axis: str | None = None,
 ) -> ScenarioResult:
-    started, t0 = started_now()
-    result = ScenarioResult(
+    run = ScenarioRun(
+        world,
         scenario_id=scenario.scenario_id,
         name=scenario.name,
-        agency=sut.id if sut else (home_axis or world.home_axis),
-        driver=driver.name if driver else "",
-        attempt=attempt,
-        round=round_name,
-        tags=list(scenario.tags),
         feature=scenario.feature,
-        started=started,
+        tags=scenario.tags,
+        sut=sut,
+        driver=driver,
+        driver_name=driver.name if driver else "",
+        attempt=attempt,
+        round_name=round_name,
+        home_axis=home_axis,
     )
-    ctx = ScenarioContext(world, result, sut=sut, driver=driver, home_axis=home_axis or (sut.axis if sut else None))
-    result.outcome = Outcome.PASSED
     for kind, text in scenario.steps:
-        s0 = time.monotonic()
-        outcome, message = Outcome.PASSED, ""
-        try:
-            run_step(ctx, kind, text)
-        except StepFailure as exc:
-            outcome, message = Outcome.FAILED, f"[{exc.rule}] {exc.message_vi}"
-        except NotApplicable as exc:
-            outcome, message = Outcome.NOT_RUN, exc.message_vi
-        except (DriverError, WorldError) as exc:
-            outcome, message = Outcome.ERROR, exc.message_vi
-        except UndefinedStep as exc:
-            outcome, message = Outcome.ERROR, str(exc)
-        except AssertionError as exc:
-            outcome, message = Outcome.FAILED, str(exc)
-        except Exception as exc:
-            log.debug("step crashed", exc_info=True)
-            outcome = Outcome.ERROR
-            message = f"Lỗi bộ kiểm thử: {type(exc).__name__}: {exc}"
-            result.evidence.append(traceback.format_exc(limit=8))
-        result.steps.append(StepRecord(KEYWORD_VI[kind], text, outcome, round(time.monotonic() - s0, 3), message))
-        if outcome is not Outcome.PASSED:
-            result.outcome, result.message_vi = outcome, message
+        if run.step(kind, KEYWORD_VI[kind], text) is not Outcome.PASSED:
             break
-    ctx.close()
-    result.seconds = round(time.monotonic() - t0, 3)
-    world.recorder.record(result)
-    return result
+    return run.finish()
 
 
 @dataclass

@@ -1,0 +1,155 @@
+"""The one scenario execution core: the many-SUT runner (which calls the steps) and the pytest plugin
+(which hears about steps pytest-bdd called) build the same result from the same step outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any, cast
+
+import parse
+import pytest
+
+from harness.drivers.base import DriverError
+from harness.scenarios import steps as registry
+from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
+from harness.scenarios.execution import ScenarioRun, outcome_of, scenario_id_of
+from harness.scenarios.results import Outcome, Recorder, ScenarioResult
+from harness.scenarios.steps import StepDef, UndefinedStep
+from harness.scenarios.world import World, WorldError
+
+
+class Boom(RuntimeError):
+    pass
+
+
+RAISES: dict[str, BaseException] = {
+    "check": StepFailure("RT-05", "Không nhận được trạng thái 01."),
+    "skip": NotApplicable("Cần bảng điều khiển của trục mô phỏng."),
+    "driver": DriverError("Không gọi được backchannel."),
+    "world": WorldError("Không có cơ quan 000.00.99.H41."),
+    "assert": AssertionError("so sánh sai"),
+    "crash": Boom("hỏng"),
+}
+
+
+def test_every_exception_maps_to_one_outcome_and_message() -> None:
+    assert outcome_of(RAISES["check"]) == (Outcome.FAILED, "[RT-05] Không nhận được trạng thái 01.")
+    assert outcome_of(RAISES["skip"]) == (Outcome.NOT_RUN, "Cần bảng điều khiển của trục mô phỏng.")
+    assert outcome_of(RAISES["driver"]) == (Outcome.ERROR, "Không gọi được backchannel.")
+    assert outcome_of(RAISES["world"]) == (Outcome.ERROR, "Không có cơ quan 000.00.99.H41.")
+    assert outcome_of(UndefinedStep("Không có định nghĩa")) == (Outcome.ERROR, "Không có định nghĩa")
+    assert outcome_of(RAISES["assert"]) == (Outcome.FAILED, "so sánh sai")
+    assert outcome_of(RAISES["crash"]) == (Outcome.ERROR, "Lỗi bộ kiểm thử: Boom: hỏng")
+
+
+def test_the_scenario_id_is_the_run_test_tag() -> None:
+    assert scenario_id_of(["mandatory", "EDX-60", "RT-01"]) == "RT-01"
+    assert scenario_id_of(["AX-12"]) == "AX-12"
+    assert scenario_id_of(["RT-1", "RTX-01", "recommended"]) == ""
+
+
+@pytest.fixture
+def test_steps() -> Iterator[None]:
+    """Steps that raise what RAISES names, registered for the test only."""
+    added = []
+
+    def fine(ctx: ScenarioContext) -> None:
+        ctx.data["ran"] = ctx.data.get("ran", 0) + 1
+
+    def raising(ctx: ScenarioContext, what: str) -> None:
+        raise RAISES[what]
+
+    for pattern, func in (("bước ổn", fine), ("bước ném {what}", raising)):
+        step = StepDef("then", pattern, func, parse.compile(pattern))
+        registry.REGISTRY.insert(0, step)
+        added.append(step)
+    yield
+    for step in added:
+        registry.REGISTRY.remove(step)
+
+
+class Kept(Recorder):
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.kept: list[ScenarioResult] = []
+
+    def record(self, result: ScenarioResult) -> None:
+        self.kept.append(result)
+
+
+def _world() -> tuple[World, list[ScenarioResult]]:
+    recorder = Kept()
+    return cast(World, SimpleNamespace(recorder=recorder, home_axis="H41")), recorder.kept
+
+
+def _open(world: World) -> ScenarioRun:
+    return ScenarioRun(world, scenario_id="AX-01", name="Thử", feature="AX-01 Thử", tags=["AX-01", "mandatory"])
+
+
+def _by_runner(texts: list[str]) -> ScenarioResult:
+    world, recorded = _world()
+    run = _open(world)
+    for text in texts:
+        if run.step("then", "Thì", text) is not Outcome.PASSED:
+            break
+    result = run.finish()
+    assert recorded == [result]
+    return result
+
+
+def _by_plugin(texts: list[str]) -> ScenarioResult:
+    """What the pytest plugin does: pytest-bdd runs the steps, the hooks report each one; pytest
+    stops at the first exception, which fails (or skips) the call."""
+    world, recorded = _world()
+    run = _open(world)
+    passed = True
+    for text in texts:
+        try:
+            registry.run_step(run.ctx, "then", text)
+        except Exception as exc:
+            run.step_ended("Thì", text, 0.0, exc)
+            passed = False
+            break
+        run.step_ended("Thì", text, 0.0)
+    result = run.finish(passed)
+    assert recorded == [result]
+    return result
+
+
+def _statement(r: ScenarioResult) -> tuple[Any, ...]:
+    return r.outcome, r.message_vi, [(s.keyword, s.text, s.outcome, s.message_vi) for s in r.steps], len(r.evidence)
+
+
+@pytest.mark.usefixtures("test_steps")
+@pytest.mark.parametrize("what", sorted(RAISES))
+def test_both_runners_state_the_same_for_every_kind_of_step_end(what: str) -> None:
+    texts = ["bước ổn", f"bước ném {what}", "bước ổn"]
+    by_runner, by_plugin = _by_runner(texts), _by_plugin(texts)
+    assert _statement(by_runner) == _statement(by_plugin)
+    expected, message = outcome_of(RAISES[what])
+    assert by_runner.outcome is expected and by_runner.message_vi == message
+    assert [s.outcome for s in by_runner.steps] == [Outcome.PASSED, expected]
+    assert len(by_runner.evidence) == (1 if what == "crash" else 0)
+    if what == "crash":
+        assert "Boom: hỏng" in by_runner.evidence[0]
+
+
+@pytest.mark.usefixtures("test_steps")
+def test_a_scenario_whose_steps_pass_passes_unless_pytest_failed_it_outside_the_steps() -> None:
+    assert _by_runner(["bước ổn", "bước ổn"]).outcome is Outcome.PASSED
+    world, _ = _world()
+    run = _open(world)
+    run.step_ended("Thì", "bước ổn", 0.0)
+    assert run.finish(False).outcome is Outcome.FAILED
+    world, recorded = _world()
+    assert _open(world).finish(None).outcome is Outcome.NOT_RUN and len(recorded) == 1
+
+
+def test_a_scenario_stays_not_run_when_a_step_does_not_apply_even_though_pytest_skipped_it() -> None:
+    """The plugin used to record a skipped scenario as failed (its call report is not 'passed')."""
+    world, _ = _world()
+    run = _open(world)
+    run.step_ended("Thì", "bước ổn", 0.0)
+    run.step_ended("Thì", "bước cần trục mô phỏng", 0.0, RAISES["skip"])
+    assert run.finish(False).outcome is Outcome.NOT_RUN
