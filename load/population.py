@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harness.errors import LienthongError
 from simulators.topology import AgencySpec, AxisSpec, Topology
 
 SYNTHETIC_SECRET = "load-secret-{code}"
 """Secrets of the synthetic agencies: test values, derived from the code."""
 
 
-class PopulationError(ValueError):
+class PopulationError(LienthongError, ValueError):
     """No usable population; the message is Vietnamese."""
 
 

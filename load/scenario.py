@@ -12,12 +12,14 @@ from typing import Any
 
 import yaml
 
+from harness.errors import LienthongError
+
 SCENARIO_FILE = Path(__file__).resolve().parent / "scenario.yaml"
 USER_KINDS = ("sender", "receiver", "status")
 KB = 1024
 
 
-class ScenarioError(ValueError):
+class ScenarioError(LienthongError, ValueError):
     """A scenario file that cannot drive a run; the message is Vietnamese."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from harness.errors import LienthongError
 from harness.paths import thresholds_path
 
 SECTION = "load"
@@ -23,7 +24,7 @@ DOCUMENT_SENDS = "sendEdoc"
 PERCENTILES = ("p95", "p99")
 
 
-class ThresholdError(ValueError):
+class ThresholdError(LienthongError, ValueError):
     """A thresholds file that cannot be used; the message is Vietnamese."""
 
 

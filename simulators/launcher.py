@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Self
 import httpx
 
 import simulators
+from harness.errors import LienthongError
 from simulators.axis.config import AxisConfig, Role
 from simulators.topology import Topology, TopologyError, connect_host, expand, load_topology, slugify
 
@@ -33,12 +34,8 @@ AXIS_MODULE = "simulators.axis"
 LOG_TAIL_LINES = 20
 
 
-class SimulationError(RuntimeError):
+class SimulationError(LienthongError, RuntimeError):
     """A simulation that could not start or be reached; `message_vi` is shown to the user."""
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 class Credentials(NamedTuple):

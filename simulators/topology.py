@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from harness.errors import LienthongError
 from harness.ids import AgencyId, InvalidIdentifier, level1_name, parse_agency_id
 from harness.transport.vxp.wire import DEFAULT_BASE_PATH
 from simulators.axis.config import (
@@ -41,15 +42,14 @@ _ORGAN_KEYS = {"id", "name", "parent", "mail", "code_qd20"}
 _LEVEL1_RE = re.compile(r"^[A-Z][0-9]{2}\Z")
 
 
-class TopologyError(ValueError):
+class TopologyError(LienthongError, ValueError):
     """A topology file that cannot describe a working simulation; `message_vi` is shown to the user."""
 
     def __init__(self, message_vi: str, where: str = "") -> None:
+        super().__init__(f"{where}: {message_vi}" if where else message_vi)
         self.reason_vi = message_vi
         self.where = where
         """Where in the file: a key path such as `provinces[0].agencies[2].id`, prefixed by the file."""
-        self.message_vi = f"{where}: {message_vi}" if where else message_vi
-        super().__init__(self.message_vi)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from harness.errors import LienthongError
+
 
 class Action(StrEnum):
     """What the clerk does with a received document; each sends one status package."""
@@ -48,14 +50,13 @@ class ErrorCode(StrEnum):
     INTERNAL = "INTERNAL"
 
 
-class BackchannelError(Exception):
+class BackchannelError(LienthongError):
     """An error answer of the backchannel: HTTP status, machine code and Vietnamese message."""
 
     def __init__(self, status: int, code: str, message_vi: str) -> None:
-        super().__init__(f"{status} {code}: {message_vi}")
+        super().__init__(message_vi, message_en=f"{status} {code}: {message_vi}")
         self.status = status
         self.code = code
-        self.message_vi = message_vi
 
     def to_json(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message_vi}}

@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
 
+from harness.errors import LienthongError
+
 SMALL_FORM = 64 * 1024
 """Login, logout, a re-run: a few short fields."""
 UPLOAD_SLOTS = 4
@@ -29,12 +31,12 @@ UNREAD_BODY = "lienthong.unread_body"
 """Set in the ASGI scope when a body was refused part-read, so its response closes the connection."""
 
 
-class FormRefused(HTTPException):
+class FormRefused(HTTPException, LienthongError):
     """A form body the console will not read (status 413, 400 or 503; Vietnamese detail)."""
 
     def __init__(self, status_code: int, message_vi: str) -> None:
-        super().__init__(status_code, message_vi)
-        self.message_vi = message_vi
+        HTTPException.__init__(self, status_code, message_vi)
+        LienthongError.__init__(self, message_vi)
 
 
 def too_large(limit: int) -> FormRefused:

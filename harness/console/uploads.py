@@ -12,14 +12,14 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from starlette.datastructures import UploadFile
 
+from harness.errors import LienthongError
+
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
 CHUNK = 64 * 1024
 
 
-class UploadRefused(ValueError):
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
+class UploadRefused(LienthongError, ValueError):
+    """An upload the console will not keep (type, size, content)."""
 
 
 @dataclass(frozen=True, slots=True)

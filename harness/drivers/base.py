@@ -12,14 +12,11 @@ from datetime import datetime
 from typing import Protocol
 
 from harness.backchannel.models import Action, ReceivedDocument, SendRequest, SentDocument
+from harness.errors import LienthongError
 
 
-class DriverError(RuntimeError):
+class DriverError(LienthongError, RuntimeError):
     """The driver itself failed (backchannel unreachable, container did not start, ...)."""
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 @dataclass(slots=True)

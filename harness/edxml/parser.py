@@ -24,13 +24,17 @@ from harness.edxml.schema import (
     Shape,
 )
 from harness.edxml.tree import Element, is_element, kid, kids, text
+from harness.errors import LienthongError
 
 
-class EdxmlError(ValueError):
+class EdxmlError(LienthongError, ValueError):
     """Raised by `parse_package` when the bytes cannot be read as an edXML package."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message_en for p in problems) or "not an edXML package")
+        super().__init__(
+            "; ".join(p.message_vi for p in problems) or "không phải gói tin edXML",
+            message_en="; ".join(p.message_en for p in problems) or "not an edXML package",
+        )
         self.problems = problems
 
 

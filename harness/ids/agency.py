@@ -17,6 +17,7 @@ from functools import cache
 
 import yaml
 
+from harness.errors import LienthongError
 from harness.paths import fixtures_dir
 
 LEGACY_RE = re.compile(r"^([0-9]{3})\.([0-9]{2})\.([0-9]{2})\.([A-Z][0-9]{2})\Z")
@@ -29,11 +30,11 @@ class IdShape(StrEnum):
     QD20 = "qd20"
 
 
-class InvalidIdentifier(ValueError):
+class InvalidIdentifier(LienthongError, ValueError):
     """An identifier that matches neither shape; carries a Vietnamese and an English reason."""
 
     def __init__(self, value: str, reason_vi: str, reason_en: str) -> None:
-        super().__init__(f"{value!r}: {reason_en}")
+        super().__init__(f"{value!r}: {reason_vi}", message_en=f"{value!r}: {reason_en}")
         self.value = value
         self.reason_vi = reason_vi
         self.reason_en = reason_en

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from harness.errors import LienthongError
+
 
 def ascii_slug(text: str) -> str:
     """ASCII file-name slug of a Vietnamese phrase: "Quyết định" -> "quyet-dinh"."""
@@ -81,14 +83,16 @@ DOC_TYPES: tuple[DocType, ...] = (
 )
 
 
-class UnknownDocType(ValueError):
+class UnknownDocType(LienthongError, ValueError):
     """A name that is none of the 14 types; `message_vi` lists the valid ones."""
 
     def __init__(self, value: str) -> None:
         valid = ", ".join(t.name for t in DOC_TYPES)
-        super().__init__(f"unknown document type {value!r}")
+        super().__init__(
+            f"loại văn bản không hợp lệ: {value!r}. Các loại hợp lệ: {valid}.",
+            message_en=f"unknown document type {value!r}",
+        )
         self.value = value
-        self.message_vi = f"loại văn bản không hợp lệ: {value!r}. Các loại hợp lệ: {valid}."
 
 
 def _key(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from harness.errors import LienthongError
 
-class ReportError(Exception):
+
+class ReportError(LienthongError):
     """Input a report cannot be made from (the message is Vietnamese, shown to the operator)."""

@@ -12,9 +12,11 @@ from typing import Any
 
 import httpx
 
+from harness.errors import LienthongError
 
-class ControlPlaneError(RuntimeError):
-    pass
+
+class ControlPlaneError(LienthongError, RuntimeError):
+    """The simulator's control plane did not answer as it should (Vietnamese message)."""
 
 
 def journal_time(entry: dict[str, Any]) -> float:

@@ -11,26 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from harness.drivers.base import Driver
+from harness.errors import LienthongError
 from harness.scenarios.probe import Probe
 from harness.scenarios.results import Issue, ScenarioResult
 from harness.scenarios.world import Agency, World
 
 
-class StepFailure(AssertionError):
+class StepFailure(LienthongError, AssertionError):
     """A check failed: the system under test (or the axis) broke a rule."""
 
     def __init__(self, rule: str, message_vi: str) -> None:
-        super().__init__(f"[{rule}] {message_vi}")
-        self.rule = rule
-        self.message_vi = message_vi
+        super().__init__(message_vi, message_en=f"[{rule}] {message_vi}", rule=rule)
 
 
-class NotApplicable(Exception):
+class NotApplicable(LienthongError):
     """The scenario cannot run here (e.g. it needs the simulator's control plane); recorded as not run."""
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 import parse
 
+from harness.errors import LienthongError
 from harness.scenarios.context import ScenarioContext
 
 StepFunc = Callable[..., None]
@@ -53,8 +54,8 @@ def then(pattern: str) -> Callable[[StepFunc], StepFunc]:
     return _register("then", pattern)
 
 
-class UndefinedStep(LookupError):
-    pass
+class UndefinedStep(LienthongError, LookupError):
+    """A step text no step definition matches (a typo in a feature file)."""
 
 
 def match(kind: str, text: str) -> tuple[StepDef, dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from harness.edxml import model as m
 from harness.edxml.factory import organization
+from harness.errors import LienthongError
 from harness.pki import DEFAULT_SEED, TestPki, load_or_build
 from harness.pki.builder import agency_entry
 from harness.scenarios.axis_watch import AxisWatch
@@ -38,10 +39,8 @@ ROLES_VI = {
 ROLE_OF_PHRASE = {v: k for k, v in ROLES_VI.items()}
 
 
-class WorldError(RuntimeError):
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
+class WorldError(LienthongError, RuntimeError):
+    """The simulated world or its description cannot be used (unknown agency, unreachable axis)."""
 
 
 @dataclass(frozen=True, slots=True)

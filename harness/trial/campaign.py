@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from harness.drivers.base import Driver
 from harness.drivers.operator import OperatorDriver
+from harness.errors import LienthongError
 from harness.paths import REPO_ROOT
 from harness.pki import TestPki
 from harness.reports.verification import DEFAULT_VERIFY_BASE, canonical_content, summary_content
@@ -51,10 +52,8 @@ JOURNAL_TAIL = 2000
 """Newest journal rows of a system read for a failed scenario's evidence."""
 
 
-class TrialError(RuntimeError):
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
+class TrialError(LienthongError, RuntimeError):
+    """A trial that cannot run as asked (unknown agency, nothing selected, a run already going)."""
 
 
 @dataclass

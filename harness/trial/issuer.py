@@ -3,6 +3,7 @@ the topology, with the signer of its personal certificate."""
 
 from __future__ import annotations
 
+from harness.errors import LienthongError
 from harness.pki import TestPki
 from harness.trial.statement import Issuer
 from simulators.topology import AgencySpec, AxisSpec, Topology
@@ -10,10 +11,8 @@ from simulators.topology import AgencySpec, AxisSpec, Topology
 ICT_DEPARTMENT = "Sở Thông tin và Truyền thông"
 
 
-class IssuerError(ValueError):
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
+class IssuerError(LienthongError, ValueError):
+    """An appendix issuer (signing identity) that cannot be used."""
 
 
 def _province_of(topology: Topology, organ_id: str) -> tuple[AxisSpec, AgencySpec]:

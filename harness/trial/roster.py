@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from harness.errors import LienthongError
 from harness.ids import InvalidIdentifier, parse_agency_id
 from harness.trial.statement import RosterEntry
 
@@ -64,12 +65,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-class RosterFileError(Exception):
+class RosterFileError(LienthongError):
     """The file as a whole cannot be read as a roster (Vietnamese message)."""
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +88,8 @@ class RosterImport(NamedTuple):
         return not self.errors
 
 
-class _NoHeader(Exception):
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
+class _NoHeader(LienthongError):
+    """The file has no usable header row (tried again with the next encoding or delimiter)."""
 
 
 def normalise_header(text: str) -> str:

@@ -53,6 +53,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from harness.edxml.formats import ICT, now_ict
+from harness.errors import LienthongError
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.trial.statement import (
     AgencyStatement,
@@ -82,12 +83,8 @@ FINISHED = (Outcome.PASSED.value, Outcome.FAILED.value)
 """Outcomes a resumed campaign does not run again (error and not-run are retried with attempt + 1)."""
 
 
-class StoreError(Exception):
+class StoreError(LienthongError):
     """Anything the store refuses or cannot do, with a Vietnamese message for the operator."""
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

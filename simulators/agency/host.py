@@ -23,6 +23,7 @@ from typing import Any
 import uvicorn
 
 from harness.edxml.factory import organization
+from harness.errors import LienthongError
 from harness.pki import DEFAULT_SEED, TestPki, load_or_build
 from harness.pki.builder import agency_entry
 from simulators.agency.backchannel import create_app
@@ -36,12 +37,8 @@ BACKCHANNEL_FILE = "backchannel.json"
 """Same name as harness.drivers.simulated.BACKCHANNEL_FILE."""
 
 
-class HostError(RuntimeError):
+class HostError(LienthongError, RuntimeError):
     """A configuration the host cannot run; `message_vi` is shown to the user."""
-
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
 
 
 def read_endpoints(path: Path) -> dict[str, Any]:

@@ -16,13 +16,12 @@ from types import TracebackType
 from typing import Any, Self
 
 import simulators
+from harness.errors import LienthongError
 from simulators.agency.host import BACKCHANNEL_FILE
 
 
-class AgencyHostError(RuntimeError):
-    def __init__(self, message_vi: str) -> None:
-        super().__init__(message_vi)
-        self.message_vi = message_vi
+class AgencyHostError(LienthongError, RuntimeError):
+    """A simulated agency process that did not start or answer."""
 
 
 def _env() -> dict[str, str]:

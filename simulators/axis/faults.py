@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from harness.errors import LienthongError
+
 
 class FaultKind(StrEnum):
     LATENCY = "latency"
@@ -33,8 +35,8 @@ class FaultKind(StrEnum):
     replays and duplicated protocol headers accepted (the AX-11 checks must catch it)."""
 
 
-class FaultError(ValueError):
-    pass
+class FaultError(LienthongError, ValueError):
+    """A fault the control plane cannot inject (the English text is what the API answers)."""
 
 
 @dataclass(slots=True)
@@ -58,13 +60,16 @@ class Fault:
         try:
             kind = FaultKind(str(data["kind"]))
         except (KeyError, ValueError):
-            raise FaultError(f"kind must be one of {[k.value for k in FaultKind]}") from None
+            raise FaultError(
+                f"kind phải là một trong {[k.value for k in FaultKind]}",
+                message_en=f"kind must be one of {[k.value for k in FaultKind]}",
+            ) from None
         p = float(data.get("probability", 1.0))
         if not 0.0 <= p <= 1.0:
-            raise FaultError("probability must be within [0, 1]")
+            raise FaultError("probability phải trong [0, 1]", message_en="probability must be within [0, 1]")
         duration = data.get("duration_s")
         if kind is FaultKind.DOWN and duration is None:
-            raise FaultError("a down fault needs duration_s")
+            raise FaultError("lỗi down cần duration_s", message_en="a down fault needs duration_s")
         remaining = data.get("remaining")
         return cls(
             kind=kind,

@@ -17,6 +17,7 @@ from harness.edxml.rules import Transport
 from harness.edxml.safexml import Limits
 from harness.edxml.tree import Element, kid, kid_any, kids, text
 from harness.edxml.validate import inspect
+from harness.errors import LienthongError
 from harness.transport.vxp.wire import ErrorCode, MessageType, ascii_text
 from simulators.axis.config import Strictness
 
@@ -29,11 +30,11 @@ MAX_TO_CHARS = 64 * 1024
 """A `to` list of a thousand receivers fits many times over."""
 
 
-class Refusal(Exception):
+class Refusal(LienthongError):
     """A package or request the axis will not accept; `desc` is the ASCII ErrorDesc."""
 
     def __init__(self, code: ErrorCode, desc: str, rules: Sequence[str] = ()) -> None:
-        super().__init__(desc)
+        super().__init__(desc, rule=next(iter(rules), ""))
         self.code = code
         self.desc = ascii_text(desc)
         self.rules = list(rules)

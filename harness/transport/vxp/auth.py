@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from harness.errors import LienthongError
+
 PREFIX = "XroadVnpt-"
 SIGN_HEADER_KEY = "sign-header-key"
 SIGN_HEADER = "sign-header"
@@ -114,8 +116,8 @@ def sign(secret: str, params: Mapping[str, str], order: Iterable[str] | None = N
     return headers
 
 
-class AuthError(Exception):
-    """Why a request's signature does not hold; `reason` is ASCII (it goes into ErrorDesc)."""
+class AuthError(LienthongError):
+    """Why a request's signature does not hold; `reason` is ASCII Vietnamese (it goes into ErrorDesc)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

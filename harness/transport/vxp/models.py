@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.errors import LienthongError
 from harness.transport.vxp.wire import FAIL, OK, ErrorCode
 
 
@@ -42,11 +43,12 @@ class Reply:
         )
 
 
-class VxpError(Exception):
+class VxpError(LienthongError):
     """An operation answered FAIL (or could not be read); carries the reply."""
 
     def __init__(self, operation: str, reply: Reply) -> None:
-        super().__init__(f"{operation}: {reply.error_code} {reply.error_desc}")
+        text = f"{operation}: {reply.error_code} {reply.error_desc}"
+        super().__init__(f"Trục trả lời lỗi cho {text}", message_en=text)
         self.operation = operation
         self.reply = reply
 
