@@ -424,3 +424,22 @@ def test_nothing_the_tests_and_the_cli_import_pulls_in_locust_or_gevent() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
+
+
+# Orchestration ------------------------------------------------------------------------------------
+
+
+def test_faults_need_a_control_plane_before_anything_runs(tmp_path: Path) -> None:
+    """load/orchestrate.py refuses in Vietnamese (the CLI prints it and exits 2); nothing is written."""
+    from load.orchestrate import LoadRunError, RunOptions, run_load
+    from load.population import Population
+    from load.scenario import load_scenario
+    from load.thresholds import load_thresholds
+
+    population = Population("http://127.0.0.1:9/vxp", "000.00.00.H41", [A, B])
+    options = RunOptions(users=1, spawn_rate=1, seconds=1, fault_specs=[{"kind": "drop"}])
+    lines: list[str] = []
+    with pytest.raises(LoadRunError) as caught:
+        run_load(population, load_scenario(None), load_thresholds(None), tmp_path, options, echo=lines.append)
+    assert "--fault cần một trục có mặt phẳng điều khiển" in caught.value.message_vi
+    assert lines == [] and list(tmp_path.iterdir()) == []

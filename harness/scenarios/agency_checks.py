@@ -22,11 +22,11 @@ from harness.edxml.findings import Level
 from harness.edxml.parser import parse_package
 from harness.edxml.rules.sequence import SequenceChecker
 from harness.edxml.validate import inspect
-from harness.scenarios.axis_watch import AxisWatch, journal_time
 from harness.scenarios.context import Inbound, NotApplicable, Outbound, ScenarioContext
 from harness.scenarios.probe import Mail, Probe, documents_from, statuses_for
 from harness.scenarios.world import ROLE_OF_PHRASE, ROLES_VI
 from harness.signing.package import verify_package
+from harness.transport.sim_control import AxisWatch, journal_time
 from harness.transport.vxp import MessageType, VxpClient, VxpError
 from harness.transport.vxp.wire import Operation
 

@@ -20,12 +20,12 @@ from harness.edxml.factory import organization
 from harness.errors import LienthongError
 from harness.pki import DEFAULT_SEED, TestPki, load_or_build
 from harness.pki.builder import agency_entry
-from harness.scenarios.axis_watch import AxisWatch
 from harness.scenarios.kit import DocumentKit
 from harness.scenarios.probe import Probe
 from harness.scenarios.results import Recorder
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.signing.verify import TrustConfig
+from harness.transport.sim_control import AxisWatch
 from harness.transport.vxp import VxpClient
 from simulators.topology import Topology
 

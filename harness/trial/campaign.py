@@ -26,12 +26,12 @@ from harness.errors import LienthongError
 from harness.paths import REPO_ROOT
 from harness.pki import TestPki
 from harness.reports.verification import DEFAULT_VERIFY_BASE, canonical_content, summary_content
-from harness.scenarios.axis_watch import ControlPlaneError, journal_time
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
 from harness.scenarios.simulated_world import SimulatedWorld
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.scenarios.world import World, WorldError, pki_for_topology
+from harness.transport.sim_control import ControlPlaneError, journal_time
 from harness.trial.expected import expected_scenarios
 from harness.trial.issued import record_issued
 from harness.trial.issuer import find_issuer

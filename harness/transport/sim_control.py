@@ -1,0 +1,113 @@
+"""What the harness reads and changes on a simulated axis through its control plane (/_sim):
+the journal (who called what, when), deliveries (fetched? acknowledged?), faults, injection.
+
+A real axis has no control plane; scenarios that need one say so and are not run there.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from harness.errors import LienthongError
+
+
+class ControlPlaneError(LienthongError, RuntimeError):
+    """The simulator's control plane did not answer as it should (Vietnamese message)."""
+
+
+def journal_time(entry: dict[str, Any]) -> float:
+    """Epoch seconds of a journal entry (its `ts` carries milliseconds and the +07:00 offset)."""
+    return datetime.fromisoformat(str(entry["ts"])).timestamp()
+
+
+class AxisWatch:
+    def __init__(self, control_url: str, *, timeout: float = 30.0, token: str = "") -> None:
+        self.control_url = control_url.rstrip("/").removesuffix("/_sim")
+        """The axis' root URL: endpoints.json's `control_url` ends in /_sim, the paths below add it."""
+        headers = {"X-Sim-Token": token} if token else None
+        self.http = httpx.Client(base_url=self.control_url, timeout=timeout, headers=headers)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ControlPlaneError(f"Không gọi được {self.control_url}{path}: {exc}") from exc
+        if response.status_code >= 400:
+            raise ControlPlaneError(f"{self.control_url}{path}: {response.status_code} {response.text[:300]}")
+        return response.json()
+
+    def health(self) -> dict[str, Any]:
+        data: dict[str, Any] = self._call("GET", "/_sim/health")
+        return data
+
+    def journal(
+        self,
+        *,
+        system_id: str | None = None,
+        operation: str | None = None,
+        after: int = 0,
+        tail: int | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Journal rows after id `after`, oldest first (at most `limit`); `tail=N`: only the newest N rows."""
+        params: dict[str, Any] = {"after": after}
+        if limit is not None:
+            params["limit"] = limit
+        if tail is not None:
+            params.update(tail=1, limit=tail)
+        if system_id:
+            params["system"] = system_id
+        if operation:
+            params["operation"] = operation
+        rows: list[dict[str, Any]] = self._call("GET", "/_sim/journal", params=params)
+        return rows
+
+    def last_journal_id(self) -> int:
+        rows: list[dict[str, Any]] = self._call("GET", "/_sim/journal", params={"tail": 1, "limit": 1})
+        return int(rows[-1]["id"]) if rows else 0
+
+    def deliveries(self, *, receiver: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+        params = {k: v for k, v in (("receiver", receiver), ("state", state)) if v}
+        rows: list[dict[str, Any]] = self._call("GET", "/_sim/deliveries", params=params)
+        return rows
+
+    def add_fault(self, **spec: Any) -> int:
+        return int(self._call("POST", "/_sim/faults", json=spec)["id"])
+
+    def remove_fault(self, fault_id: int | None = None) -> None:
+        if fault_id is None:
+            self._call("DELETE", "/_sim/faults")
+        else:
+            self.http.delete(f"/_sim/faults/{fault_id}")
+
+    def inject(
+        self,
+        body: bytes,
+        receivers: list[str],
+        *,
+        message_type: str = "edoc",
+        raw: bool = False,
+        from_organ: str = "",
+        document_id: str = "",
+    ) -> list[str]:
+        """Put a package straight into mailboxes; returns the receivers' delivery docIds."""
+        data = self._call(
+            "POST",
+            "/_sim/inject",
+            json={
+                "body_base64": base64.b64encode(body).decode(),
+                "receivers": receivers,
+                "message_type": message_type,
+                "raw": raw,
+                "from": from_organ,
+                "document_id": document_id,
+            },
+        )
+        return [str(d) for d in data.get("deliveries", [])]
