@@ -12,11 +12,12 @@ import re
 import socket
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from harness.errors import LienthongError
 from harness.ids import AgencyId, InvalidIdentifier, level1_name, parse_agency_id
@@ -30,26 +31,33 @@ from simulators.axis.config import (
     SystemSpec,
     UpstreamSpec,
 )
+from simulators.topology_schema import (
+    AgencyFile,
+    AxisFile,
+    ProvinceFile,
+    TopologyFile,
+    first_problem,
+    key_lines,
+    line_of,
+    path_of,
+)
 
 NATIONAL_DEFAULT_NAME = "Trục liên thông văn bản quốc gia"
 WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
-_TOP_KEYS = {"name", "description", "defaults", "national", "provinces"}
-_AXIS_KEYS = {"name", "code", "port", "code_qd20", "agencies"}
-_PROVINCE_KEYS = _AXIS_KEYS | {"level1", "secret"}
-_AGENCY_KEYS = {"id", "name", "secret", "system_id", "organs", "mail", "parent", "code_qd20"}
-_ORGAN_KEYS = {"id", "name", "parent", "mail", "code_qd20"}
 _LEVEL1_RE = re.compile(r"^[A-Z][0-9]{2}\Z")
 
 
 class TopologyError(LienthongError, ValueError):
     """A topology file that cannot describe a working simulation; `message_vi` is shown to the user."""
 
-    def __init__(self, message_vi: str, where: str = "") -> None:
+    def __init__(self, message_vi: str, where: str = "", *, key: tuple[str | int, ...] | None = None) -> None:
         super().__init__(f"{where}: {message_vi}" if where else message_vi)
         self.reason_vi = message_vi
         self.where = where
         """Where in the file: a key path such as `provinces[0].agencies[2].id`, prefixed by the file."""
+        self.key = path_of(where) if key is None else key
+        """The key path whose line is shown (an unknown key itself, not its mapping)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +80,6 @@ class AxisSettings:
     trace_status_packages: bool = True
     control_token: str = ""
     seed: int | None = None
-
-
-_SETTING_KEYS = {f.name for f in fields(AxisSettings)}
 
 
 @dataclass(slots=True)
@@ -181,7 +186,7 @@ def connect_host(host: str) -> str:
 
 
 def load_topology(path: str | Path) -> Topology:
-    """Read and validate a topology YAML file."""
+    """Read and validate a topology YAML file; errors name the file, the line and the key."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -202,64 +207,31 @@ def load_topology(path: str | Path) -> Topology:
     try:
         topology = parse_topology(data)
     except TopologyError as exc:
-        raise TopologyError(exc.reason_vi, f"{path} ({exc.where})" if exc.where else str(path)) from None
+        line = line_of(key_lines(text), exc.key)
+        place = f"{path}, dòng {line}" if line is not None else str(path)
+        raise TopologyError(exc.reason_vi, f"{place} ({exc.where})" if exc.where else place) from None
     topology.source = path
     return topology
 
 
 def parse_topology(data: Any) -> Topology:
     """Validate an already-parsed YAML document and build the model."""
-    top = _mapping(data, "", "cấu trúc mô phỏng phải là một ánh xạ YAML (khóa: giá trị)")
-    _reject_unknown(top, _TOP_KEYS, "")
-    name = _text(top, "name", "", required=True)
-    description = _text(top, "description", "")
-    raw_defaults = _mapping(top.get("defaults") or {}, "defaults")
-    _reject_unknown(raw_defaults, _SETTING_KEYS, "defaults")
-    defaults = _settings(raw_defaults, AxisSettings(), "defaults")
-
-    if "national" not in top:
-        raise TopologyError("thiếu khóa 'national' (trục quốc gia)")
-    national = _axis(_mapping(top["national"], "national"), Role.NATIONAL, defaults, "national")
-    raw_provinces = top.get("provinces", []) or []
-    if not isinstance(raw_provinces, list):
-        raise TopologyError("phải là một danh sách", "provinces")
-    provinces = [
-        _axis(_mapping(p, f"provinces[{i}]"), Role.PROVINCIAL, defaults, f"provinces[{i}]")
-        for i, p in enumerate(raw_provinces)
-    ]
-    topology = Topology(name=name, national=national, provinces=provinces, description=description, defaults=defaults)
+    try:
+        raw = TopologyFile.model_validate(data)
+    except ValidationError as exc:
+        message, where, key = first_problem(exc)
+        raise TopologyError(message, where, key=key) from None
+    if not raw.name:
+        raise TopologyError("thiếu khóa 'name'")
+    defaults = replace(AxisSettings(), **raw.defaults.present())
+    national = _axis(raw.national, Role.NATIONAL, defaults, "national")
+    provinces = [_axis(p, Role.PROVINCIAL, defaults, f"provinces[{i}]") for i, p in enumerate(raw.provinces)]
+    topology = Topology(
+        name=raw.name, national=national, provinces=provinces, description=raw.description, defaults=defaults
+    )
     _check_whole(topology)
     _default_parents(topology)
     return topology
-
-
-def _mapping(value: Any, where: str, message: str = "phải là một ánh xạ (khóa: giá trị)") -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise TopologyError(message, where)
-    return value
-
-
-def _reject_unknown(data: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(str(k) for k in data if k not in allowed)
-    if unknown:
-        raise TopologyError(
-            f"khóa không được hỗ trợ: {', '.join(unknown)} (các khóa hợp lệ: {', '.join(sorted(allowed))})", where
-        )
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _text(data: dict[str, Any], key: str, where: str, *, required: bool = False, default: str = "") -> str:
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            raise TopologyError(f"thiếu khóa '{key}'", where)
-        return default
-    if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise TopologyError("phải là một chuỗi", _join(where, key))
-    return str(value).strip()
 
 
 def _identifier(value: str, where: str) -> AgencyId:
@@ -269,95 +241,29 @@ def _identifier(value: str, where: str) -> AgencyId:
         raise TopologyError(f"mã định danh {value!r} không hợp lệ: {exc.reason_vi}", where) from exc
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TopologyError(f"phải là một số, không phải {value!r}", where)
-    if value <= 0:
-        raise TopologyError(f"phải là số dương, không phải {value!r}", where)
-    return float(value)
-
-
-def _flag(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise TopologyError(f"phải là true hoặc false, không phải {value!r}", where)
-    return value
-
-
-def _settings(data: dict[str, Any], base: AxisSettings, where: str) -> AxisSettings:
-    """Apply the setting keys present in `data` over `base`; other keys are the caller's business."""
-    changes: dict[str, Any] = {}
-    for key in _SETTING_KEYS & data.keys():
-        value = data[key]
-        at = _join(where, key)
-        if key == "strictness":
-            choices = [s.value for s in Strictness]
-            if str(value) not in choices:
-                raise TopologyError(f"phải là một trong {', '.join(choices)}, không phải {value!r}", at)
-            changes[key] = Strictness(str(value))
-        elif key == "durability":
-            choices = [d.value for d in Durability]
-            if str(value).upper() not in choices:
-                raise TopologyError(f"phải là một trong {', '.join(choices)}, không phải {value!r}", at)
-            changes[key] = Durability(str(value).upper())
-        elif key == "poll_interval":
-            changes[key] = _number(value, at)
-        elif key in {"freshness_seconds", "replay_window_seconds"}:
-            changes[key] = None if value is None else _number(value, at)
-        elif key in {"max_body_bytes", "max_connections_per_client"}:
-            changes[key] = int(_number(value, at))
-        elif key in {"header_timeout_seconds", "body_idle_seconds"}:
-            changes[key] = _number(value, at)
-        elif key in {"dedupe_new_documents", "redeliver_failed", "trace_status_packages"}:
-            changes[key] = _flag(value, at)
-        elif key == "seed":
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise TopologyError(f"phải là số nguyên, không phải {value!r}", at)
-            changes[key] = value
-        else:  # base_path, host, control_token
-            if not isinstance(value, str):
-                raise TopologyError(f"phải là một chuỗi, không phải {value!r}", at)
-            if key == "base_path" and not value.startswith("/"):
-                raise TopologyError(f"phải bắt đầu bằng '/', không phải {value!r}", at)
-            changes[key] = value
-    return replace(base, **changes)
-
-
-def _port(data: dict[str, Any], where: str) -> int:
-    value = data.get("port", 0)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
-        raise TopologyError(f"cổng phải là số nguyên từ 0 đến 65535, không phải {value!r}", _join(where, "port"))
-    return value
-
-
-def _axis(data: dict[str, Any], role: Role, defaults: AxisSettings, where: str) -> AxisSpec:
-    allowed = (_PROVINCE_KEYS if role is Role.PROVINCIAL else _AXIS_KEYS) | _SETTING_KEYS
-    _reject_unknown(data, allowed, where)
-    code = _text(data, "code", where, required=True)
-    ident = _identifier(code, _join(where, "code"))
+def _axis(raw: AxisFile, role: Role, defaults: AxisSettings, where: str) -> AxisSpec:
+    code = raw.code
+    if not code:
+        raise TopologyError("thiếu khóa 'code'", where)
+    ident = _identifier(code, f"{where}.code")
     level1 = ""
     secret = ""
-    if role is Role.PROVINCIAL:
-        level1 = _text(data, "level1", where, required=True)
+    if isinstance(raw, ProvinceFile):
+        level1 = raw.level1
+        if not level1:
+            raise TopologyError("thiếu khóa 'level1'", where)
         if not _LEVEL1_RE.match(level1):
             raise TopologyError(f"mã cấp 1 {level1!r} phải có dạng một chữ hoa và hai chữ số (vd. H41)", where)
         if ident.level1 != level1:
-            raise TopologyError(f"mã trục {code} thuộc {ident.level1}, không thuộc tỉnh {level1}", _join(where, "code"))
-        secret = _text(data, "secret", where)
+            raise TopologyError(f"mã trục {code} thuộc {ident.level1}, không thuộc tỉnh {level1}", f"{where}.code")
+        secret = raw.secret
         if not secret:
             raise TopologyError(f"thiếu 'secret' của trục tỉnh {level1} trên trục quốc gia", where)
         province = level1_name(level1) or level1
         default_name = f"Trục liên thông {province.removeprefix('UBND ')}"
     else:
         default_name = NATIONAL_DEFAULT_NAME
-    name = _text(data, "name", where, default=default_name)
-    raw_agencies = data.get("agencies", []) or []
-    if not isinstance(raw_agencies, list):
-        raise TopologyError("phải là một danh sách", _join(where, "agencies"))
-    agencies = [
-        _agency(_mapping(a, f"{where}.agencies[{i}]"), f"{where}.agencies[{i}]") for i, a in enumerate(raw_agencies)
-    ]
+    agencies = [_agency(a, f"{where}.agencies[{i}]") for i, a in enumerate(raw.agencies)]
     if role is Role.PROVINCIAL:
         for i, agency in enumerate(agencies):
             for code_ in agency.codes:
@@ -368,65 +274,53 @@ def _axis(data: dict[str, Any], role: Role, defaults: AxisSettings, where: str) 
                         f"{where}.agencies[{i}]",
                     )
     return AxisSpec(
-        name=name,
+        name=raw.name or default_name,
         code=code,
         role=role,
         agencies=agencies,
-        port=_port(data, where),
-        code_qd20=_text(data, "code_qd20", where),
+        port=raw.port,
+        code_qd20=raw.code_qd20,
         level1=level1,
         secret=secret,
-        settings=_settings(data, defaults, where),
+        settings=replace(defaults, **raw.present()),
     )
 
 
-def _agency(data: dict[str, Any], where: str) -> AgencySpec:
-    code = _text(data, "id", where, required=True)
-    ident = _identifier(code, _join(where, "id"))
-    name = _text(data, "name", where)
+def _agency(raw: AgencyFile, where: str) -> AgencySpec:
+    code = raw.id
+    if not code:
+        raise TopologyError("thiếu khóa 'id'", where)
+    ident = _identifier(code, f"{where}.id")
+    name = raw.name
     if not name and ident.level == 1:
         name = level1_name(ident.level1) or ""  # a ministry or province itself is named by the catalogue
     if not name:
         raise TopologyError(f"thiếu 'name' của cơ quan {code}", where)
-    secret = _text(data, "secret", where)
-    if not secret:
+    if not raw.secret:
         raise TopologyError(f"thiếu 'secret' của cơ quan {code}", where)
-    parent = _text(data, "parent", where)
-    if parent:
-        _identifier(parent, _join(where, "parent"))
-    raw_organs = data.get("organs", []) or []
-    if not isinstance(raw_organs, list):
-        raise TopologyError("phải là một danh sách", _join(where, "organs"))
+    if raw.parent:
+        _identifier(raw.parent, f"{where}.parent")
     organs: list[OrganSpec] = []
-    for i, item in enumerate(raw_organs):
+    for i, organ in enumerate(raw.organs):
         at = f"{where}.organs[{i}]"
-        if isinstance(item, str):
-            item = {"id": item}
-        organ = _mapping(item, at, "phải là một mã định danh hoặc ánh xạ có khóa 'id'")
-        _reject_unknown(organ, _ORGAN_KEYS, at)
-        organ_id = _text(organ, "id", at, required=True)
-        _identifier(organ_id, _join(at, "id"))
-        organ_parent = _text(organ, "parent", at, default=code)
-        _identifier(organ_parent, _join(at, "parent"))
+        if not organ.id:
+            raise TopologyError("thiếu khóa 'id'", at)
+        _identifier(organ.id, f"{at}.id")
+        parent = organ.parent or code
+        _identifier(parent, f"{at}.parent")
         organs.append(
-            OrganSpec(
-                id=organ_id,
-                name=_text(organ, "name", at, default=name),
-                parent=organ_parent,
-                mail=_text(organ, "mail", at),
-                code_qd20=_text(organ, "code_qd20", at),
-            )
+            OrganSpec(id=organ.id, name=organ.name or name, parent=parent, mail=organ.mail, code_qd20=organ.code_qd20)
         )
     return AgencySpec(
         id=code,
         name=name,
-        secret=secret,
-        system_id=_text(data, "system_id", where),
+        secret=raw.secret,
+        system_id=raw.system_id,
         organs=organs,
-        mail=_text(data, "mail", where),
-        parent=parent,
-        code_qd20=_text(data, "code_qd20", where),
-        extra={str(k): v for k, v in data.items() if k not in _AGENCY_KEYS},
+        mail=raw.mail,
+        parent=raw.parent,
+        code_qd20=raw.code_qd20,
+        extra=raw.extra,
     )
 
 

@@ -241,7 +241,68 @@ def test_file_errors(tmp_path: Path) -> None:
     bad.write_text("name: x\nnational: {code: 000.00.00.W00}\nzones: []\n", encoding="utf-8")
     with pytest.raises(TopologyError) as info:
         load_topology(bad)
-    assert info.value.message_vi.startswith(f"{bad}: khóa không được hỗ trợ: zones")
+    assert info.value.message_vi.startswith(f"{bad}, dòng 3: khóa không được hỗ trợ: zones")
+
+
+def test_file_errors_name_the_line_and_the_key(tmp_path: Path) -> None:
+    """Each error of a file says where: the line of the offending key (or of its mapping when a key
+    is missing), and the key path."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    cases = {  # line changed: (new text, the line named, key path, what is said)
+        "      - id: 000.00.12.H41": ("      - id: 00.00.12.H41", None, "provinces[0].agencies[1].id", "mã định danh"),
+        "        secret: test-secret-h41-12": (
+            "        secrt: test-secret-h41-12",
+            "      - id: 000.00.12.H41",
+            "provinces[0].agencies[1]",
+            "thiếu 'secret' của cơ quan 000.00.12.H41",
+        ),
+        "  poll_interval: 0.2": ("  poll_interval: nhanh", None, "defaults.poll_interval", "phải là một số"),
+        "    secret: test-secret-axis-h14": ("    port: 70000", None, "provinces[1].port", "cổng phải là số nguyên"),
+        "  - name: Trục liên thông tỉnh Cao Bằng": (
+            "  - nam: Trục liên thông tỉnh Cao Bằng",
+            None,
+            "provinces[1]",
+            "khóa không được hỗ trợ: nam",
+        ),
+    }
+    for original, (broken, named, where, said) in cases.items():
+        number = lines.index(named or original) + 1
+        path = tmp_path / "topo.yaml"
+        path.write_text(text.replace(original, broken, 1), encoding="utf-8")
+        with pytest.raises(TopologyError) as info:
+            load_topology(path)
+        message = info.value.message_vi
+        assert message.startswith(f"{path}, dòng {number} ({where}): "), message
+        assert said in message
+
+
+def test_the_file_schema_knows_every_axis_setting() -> None:
+    from dataclasses import fields
+
+    from simulators.topology import AxisSettings
+    from simulators.topology_schema import SETTING_KEYS
+
+    assert {f.name for f in fields(AxisSettings)} == SETTING_KEYS
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d.update({"provinces": {"a": 1}}), "provinces: phải là một danh sách"),
+        (lambda d: d.update({"national": "x"}), "national: phải là một ánh xạ"),
+        (lambda d: d["national"]["agencies"][0].update({"name": True}), "national.agencies[0].name: phải là một chuỗi"),
+        (lambda d: d["national"]["agencies"][0].update({"organs": [3]}), "organs[0]: phải là một mã định danh"),
+        (lambda d: d["defaults"].update({"dedupe_new_documents": "yes"}), "phải là true hoặc false, không phải 'yes'"),
+        (lambda d: d["defaults"].update({"seed": 1.5}), "defaults.seed: phải là số nguyên"),
+        (lambda d: d["defaults"].update({"base_path": "adapter"}), "phải bắt đầu bằng '/'"),
+        (lambda d: d["defaults"].update({"durability": "fast"}), "phải là một trong OFF, NORMAL, FULL"),
+        (lambda d: d["provinces"][0]["agencies"][0].update({"organs": [{"id": "000.01.00.H41", "x": 1}]}), "x"),
+    ],
+)
+def test_shape_errors_are_vietnamese_and_located(raw: dict[str, Any], mutate: Any, expected: str) -> None:
+    mutate(raw)
+    assert expected in error(raw)
 
 
 def test_programmatic_topology_expands(tmp_path: Path) -> None:
