@@ -30,7 +30,7 @@ from harness.pdf import (
     seal_png,
     signature_png,
 )
-from harness.pdf.document import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH
+from harness.pdf.layout import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH
 from tests.conftest import require_tool
 
 WHEN = date(2026, 11, 22)

@@ -16,7 +16,7 @@ import unicodedata
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from harness.pdf.document import FONT_DIR
+from harness.pdf.layout import FONT_DIR
 
 SEAL_RED = (206, 17, 38)
 INK_BLUE = (22, 45, 165)

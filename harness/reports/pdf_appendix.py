@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from harness.pdf.document import ITALIC, TEXT_WIDTH, register_fonts
+from harness.pdf.layout import ITALIC, TEXT_WIDTH, register_fonts
 from harness.reports.pdf_frame import build, closing, grid, header, labelled, section, style, text, titles
 from harness.reports.text import APPENDIX_TITLE, MARK_LEGEND, SUMMARY_TITLE
 from harness.reports.view import AgencyView, Frame, SummaryView

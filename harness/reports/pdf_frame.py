@@ -1,4 +1,4 @@
-"""The Decree 30/2020/NĐ-CP frame in PDF, reusing the layout pieces of harness.pdf.document (fonts,
+"""The Decree 30/2020/NĐ-CP frame in PDF, reusing the layout pieces of harness.pdf.layout (fonts,
 margins, header columns, rules, styles) so reports look like the documents the harness generates."""
 
 from __future__ import annotations
@@ -21,18 +21,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from harness.pdf.document import (
+from harness.pdf.layout import (
     BOLD,
     HEADER_LEFT,
     HEADER_RIGHT,
     ITALIC,
     REGULAR,
     TEXT_WIDTH,
-    _break_issuer,
-    _max_line_width,
-    _Rule,
-    _styles,
+    Rule,
     a4_template,
+    break_issuer,
+    max_line_width,
+    styles,
 )
 from harness.reports.text import MOTTO, SLOGAN
 from harness.reports.verification import qr_widget
@@ -70,7 +70,7 @@ def style(
 
 def text(value: str, st: ParagraphStyle | str) -> Paragraph:
     """A paragraph of plain text (escaped; newlines kept)."""
-    return Paragraph(escape(value).replace("\n", "<br/>"), _styles()[st] if isinstance(st, str) else st)
+    return Paragraph(escape(value).replace("\n", "<br/>"), styles()[st] if isinstance(st, str) else st)
 
 
 def labelled(label: str, value: str, size: float = 13) -> Paragraph:
@@ -82,12 +82,12 @@ def header(frame: ReportFrame) -> list[Flowable]:
     """Issuing body | motto, slogan and the italic place/date line, as on the generated documents."""
     left: list[Flowable] = []
     if frame.parent_name:
-        left.append(text(_break_issuer(frame.parent_name).upper(), "parent"))
-    issuer = text(_break_issuer(frame.issuer_name).upper(), "issuer")
+        left.append(text(break_issuer(frame.parent_name).upper(), "parent"))
+    issuer = text(break_issuer(frame.issuer_name).upper(), "issuer")
     left.append(issuer)
-    left.append(_Rule(min(_max_line_width(issuer, HEADER_LEFT), HEADER_LEFT) * 0.45))
-    slogan_width = pdfmetrics.stringWidth(SLOGAN, BOLD, _styles()["slogan"].fontSize)
-    right: list[Flowable] = [text(MOTTO, "motto"), text(SLOGAN, "slogan"), _Rule(slogan_width)]
+    left.append(Rule(min(max_line_width(issuer, HEADER_LEFT), HEADER_LEFT) * 0.45))
+    slogan_width = pdfmetrics.stringWidth(SLOGAN, BOLD, styles()["slogan"].fontSize)
+    right: list[Flowable] = [text(MOTTO, "motto"), text(SLOGAN, "slogan"), Rule(slogan_width)]
     table = Table(
         [[left, right], ["", [text(frame.date_line, "date")]]],
         colWidths=[HEADER_LEFT, HEADER_RIGHT],
@@ -101,7 +101,7 @@ def titles(frame: ReportFrame, title: str) -> list[Flowable]:
     out: list[Flowable] = [Spacer(1, 7 * mm), text("PHỤ LỤC", "title"), text(title, "title")]
     if frame.letter:
         out.append(text(f"(Kèm theo {frame.letter})", "note"))
-    out.append(_Rule(40 * mm, space_before=6))
+    out.append(Rule(40 * mm, space_before=6))
     out.append(Spacer(1, 5 * mm))
     return out
 

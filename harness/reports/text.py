@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from harness.edxml.formats import ICT, now_ict
-from harness.pdf.document import _vn_number, date_vi
+from harness.pdf.layout import date_vi, vn_number
 from harness.trial.statement import ItemOutcome
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -59,16 +59,16 @@ def _cap(text: str) -> str:
 
 def percent_vi(share: float | None, empty: str = "–") -> str:
     """ "87,5%": Vietnamese decimal comma, one decimal."""
-    return f"{_vn_number(share * 100, 1)}%" if share is not None else empty
+    return f"{vn_number(share * 100, 1)}%" if share is not None else empty
 
 
 def number_vi(value: float, decimals: int = 0) -> str:
     """ "12.500", "3,25": Vietnamese digit grouping."""
-    return _vn_number(value, decimals)
+    return vn_number(value, decimals)
 
 
 def seconds_vi(seconds: float) -> str:
-    return f"{_vn_number(seconds, 1)} giây"
+    return f"{vn_number(seconds, 1)} giây"
 
 
 def looks_like_path(entry: str) -> bool:

@@ -13,7 +13,7 @@ from harness.edxml import model as m
 from harness.edxml.factory import follow_up
 from harness.edxml.formats import now_ict
 from harness.ids import format_document_id
-from harness.pdf.document import make_spec, render
+from harness.pdf import make_spec, render
 from harness.pki import TestPki
 from harness.signing.documents import SignedDocument, signed_pilot_document
 from harness.signing.negative import NegativeFixture, build_negative_fixtures

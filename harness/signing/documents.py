@@ -14,7 +14,7 @@ from harness.edxml import model as m
 from harness.edxml.factory import new_document
 from harness.edxml.formats import ICT, now_ict
 from harness.pdf import DocumentSpec, RenderedDocument, make_spec, render, seal_png, signature_png
-from harness.pdf.document import FONT_DIR
+from harness.pdf.layout import FONT_DIR
 from harness.pki import TestPki
 from harness.signing.package import PDF, PILOT
 from harness.signing.sign import SigningOptions, sign_attachment, sign_main_document
