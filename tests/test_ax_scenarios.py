@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.scenarios.axis_checks import leaks
+from harness.scenarios.ax.ax01_xac_thuc import leaks
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.runner import Scenario, load_features, load_steps, run_scenario, select
 from harness.scenarios.steps import REGISTRY

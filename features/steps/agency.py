@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.backchannel.models import Action
-from harness.scenarios import agency_checks as rt
+from harness.scenarios import rt
 from harness.scenarios.context import ScenarioContext
 from harness.scenarios.steps import given, then, when
 

@@ -6,8 +6,7 @@ Every step text is about the axis ("trục ...") or about the harness' test agen
 
 from __future__ import annotations
 
-from harness.scenarios import axis_attacks as attacks
-from harness.scenarios import axis_checks as ax
+from harness.scenarios import ax
 from harness.scenarios.context import ScenarioContext
 from harness.scenarios.steps import given, then, when
 from harness.transport.vxp import MessageType
@@ -228,52 +227,52 @@ def still_serving(ctx: ScenarioContext) -> None:
 
 @when("đơn vị kiểm thử trong tỉnh gửi qua trục một gói tin trạng thái rồi phát lại nguyên yêu cầu đó")
 def replay_status(ctx: ScenarioContext) -> None:
-    attacks.replay_status(ctx)
+    ax.replay_status(ctx)
 
 
 @then("trục từ chối yêu cầu phát lại")
 def replay_refused(ctx: ScenarioContext) -> None:
-    attacks.expect_replay_refused(ctx)
+    ax.expect_replay_refused(ctx)
 
 
 @then("đơn vị kiểm thử nhận gói tin trạng thái đúng một lần")
 def status_once(ctx: ScenarioContext) -> None:
-    attacks.expect_status_once(ctx)
+    ax.expect_status_once(ctx)
 
 
 @when("một bên không có khóa bí mật thêm docId không ký vào yêu cầu tải hộp thư đã bắt được của đơn vị kiểm thử")
 def unsigned_parameter(ctx: ScenarioContext) -> None:
-    attacks.unsigned_parameter(ctx)
+    ax.unsigned_parameter(ctx)
 
 
 @then("trục không trả và không xác nhận văn bản theo docId không được ký")
 def unsigned_ignored(ctx: ScenarioContext) -> None:
-    attacks.expect_unsigned_ignored(ctx)
+    ax.expect_unsigned_ignored(ctx)
 
 
 @when("đơn vị kiểm thử trong tỉnh gửi qua trục một văn bản kèm hash-file của văn bản khác")
 def mismatched_hash(ctx: ScenarioContext) -> None:
-    attacks.mismatched_hash(ctx)
+    ax.mismatched_hash(ctx)
 
 
 @then("trục từ chối gói tin vì hash-file không khớp nội dung")
 def hash_refused(ctx: ScenarioContext) -> None:
-    attacks.expect_hash_refused(ctx)
+    ax.expect_hash_refused(ctx)
 
 
 @then("nơi nhận không nhận được văn bản có hash-file sai")
 def hash_not_delivered(ctx: ScenarioContext) -> None:
-    attacks.expect_hash_not_delivered(ctx)
+    ax.expect_hash_not_delivered(ctx)
 
 
 @when("đơn vị kiểm thử trong tỉnh gọi trục với thêm một tiêu đề systemid mang mã của đơn vị kiểm thử khác")
 def duplicated_systemid(ctx: ScenarioContext) -> None:
-    attacks.duplicated_systemid(ctx)
+    ax.duplicated_systemid(ctx)
 
 
 @then("trục từ chối yêu cầu có tiêu đề giao thức lặp lại")
 def duplicate_refused(ctx: ScenarioContext) -> None:
-    attacks.expect_duplicate_refused(ctx)
+    ax.expect_duplicate_refused(ctx)
 
 
 # AX-12
@@ -281,14 +280,14 @@ def duplicate_refused(ctx: ScenarioContext) -> None:
 
 @when("đơn vị kiểm thử trong tỉnh gửi qua trục một văn bản có chú thích trong TraceHeader")
 def trace_comment(ctx: ScenarioContext) -> None:
-    attacks.send_with_trace_comment(ctx)
+    ax.send_with_trace_comment(ctx)
 
 
 @when("một máy khách giữ nhiều kết nối tới trục, mỗi kết nối chỉ gửi một nửa dòng yêu cầu")
 def slow_clients(ctx: ScenarioContext) -> None:
-    attacks.hold_slow_connections(ctx)
+    ax.hold_slow_connections(ctx)
 
 
 @then("trục vẫn nhận và chuyển văn bản giữa các đơn vị kiểm thử trong thời hạn nhận")
 def others_served(ctx: ScenarioContext) -> None:
-    attacks.expect_others_served(ctx)
+    ax.expect_others_served(ctx)

@@ -1,30 +1,19 @@
-"""AX-11 (request forgery) and AX-12 (odd nodes, slow clients): what an attacker tries on an axis.
-
-Every check works against a real axis through the VXP protocol only (`--axis-url`): the harness
-plays the attacker with its own test agencies' requests, never with their secrets. On the
-simulated axis a `weak-auth` fault (AX-11), a dropped delivery or a latency fault (AX-12) makes
-each check fail, which the tests show.
+"""AX-11 Chống giả mạo: replayed, unsigned, mismatched and duplicated requests, as an attacker sends them.
+The harness plays the attacker with its own test agencies' requests, never with their secrets.
 """
 
 from __future__ import annotations
 
-import socket
 import time
-from dataclasses import dataclass
-from urllib.parse import urlsplit
-
-import httpx
 
 from harness.edxml import build
 from harness.edxml.factory import status_for
-from harness.scenarios.axis_checks import (
+from harness.scenarios.ax.common import (
     axis_errors,
     collect_later,
     collect_quietly,
-    expect_delivered,
     fail,
     home_axis,
-    last_sent,
     send_document,
     wait_for,
     who,
@@ -34,9 +23,7 @@ from harness.scenarios.probe import statuses_for
 from harness.transport.vxp import MessageType, Operation, PreparedRequest, Reply
 from harness.transport.vxp.auth import PREFIX, hash_file
 
-AX11, AX12 = "AX-11", "AX-12"
-SLOW_CONNECTIONS = 200
-"""Half-sent requests the slow client holds open: more than a careless server keeps workers for."""
+AX11 = "AX-11"
 
 
 def _call(ctx: ScenarioContext, rule: str, req: PreparedRequest, what: str) -> Reply:
@@ -44,9 +31,6 @@ def _call(ctx: ScenarioContext, rule: str, req: PreparedRequest, what: str) -> R
     with axis_errors(ctx, rule, what):
         response = probe.client.send(req)
     return Reply.parse(response.status_code, response.content)
-
-
-# AX-11 --------------------------------------------------------------------------------------------
 
 
 def replay_status(ctx: ScenarioContext) -> None:
@@ -187,73 +171,4 @@ def expect_duplicate_refused(ctx: ScenarioContext) -> None:
             AX11,
             "Trục nhận một yêu cầu có hai tiêu đề XroadVnpt-systemid khác nhau: nhật ký và bước xác thực có thể "
             "đọc hai bên gọi khác nhau.",
-        )
-
-
-# AX-12 --------------------------------------------------------------------------------------------
-
-
-def send_with_trace_comment(ctx: ScenarioContext) -> None:
-    """A signed document whose TraceHeader holds a comment, as some encoders write them."""
-    sent = send_document(ctx, "local", ["local2"], mangle=_comment_in_trace)
-    ctx.data["ax12_comment"] = sent
-
-
-def _comment_in_trace(data: bytes) -> bytes:
-    at = data.find(b"TraceHeader>")
-    if at < 0:
-        return data
-    at += len(b"TraceHeader>")
-    return data[:at] + b"<!-- ghi chu cua he thong gui -->" + data[at:]
-
-
-@dataclass(slots=True)
-class SlowFlood:
-    sockets: list[socket.socket]
-
-    def close(self) -> None:
-        for s in self.sockets:
-            s.close()
-
-
-def hold_slow_connections(ctx: ScenarioContext) -> None:
-    """Open connections to the axis and send each half a request line, then keep them open."""
-    home_axis(ctx)
-    probe = ctx.probe("local")
-    for honest in (probe, ctx.probe("local2")):  # their connections are open (kept alive) before the flood
-        honest.client.count_receive_edoc()
-    parts = urlsplit(probe.client.protocol.endpoint)
-    host, port = parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
-    held: list[socket.socket] = []
-    for _ in range(SLOW_CONNECTIONS):
-        s = socket.socket()
-        s.settimeout(2)
-        try:
-            s.connect((host, port))
-            s.sendall(f"POST {parts.path}/getReceivedEdoc".encode())
-        except OSError:
-            s.close()
-            break
-        held.append(s)
-    flood = SlowFlood(held)
-    ctx.data["ax12_flood"] = flood
-    ctx.cleanups.append(flood.close)
-
-
-def expect_others_served(ctx: ScenarioContext) -> None:
-    """While the slow connections are held, a whole exchange completes within its deadlines."""
-    started = time.monotonic()
-    try:
-        send_document(ctx, "local", ["local2"])
-    except httpx.HTTPError as exc:
-        raise fail(ctx, AX12, f"Trục không phục vụ đơn vị kiểm thử khi có kết nối chậm: {exc}") from exc
-    sent = last_sent(ctx)
-    expect_delivered(ctx, AX12)
-    took = time.monotonic() - started
-    if took > ctx.deadlines.fetch:
-        raise fail(
-            ctx,
-            AX12,
-            f"{sent.describe(ctx)} mất {took:.1f} s để đến nơi khi có {SLOW_CONNECTIONS} kết nối chậm "
-            f"(thời hạn {ctx.deadlines.fetch:g} s).",
         )

@@ -1,0 +1,71 @@
+"""AX-07 Chống trùng lặp: a document sent twice is delivered once; acknowledged mail is never listed again."""
+
+from __future__ import annotations
+
+import copy
+
+from harness.edxml import build
+from harness.scenarios.ax.common import (
+    AX07,
+    LOCAL_ERROR,
+    SERVER_ERRORS,
+    axis_errors,
+    fail,
+    last_sent,
+    listed,
+    note,
+    sent_list,
+    who,
+)
+from harness.scenarios.context import ScenarioContext
+from harness.transport.vxp import Reply
+
+
+def resend_same_document_id(ctx: ScenarioContext) -> None:
+    """The sender sends a new document again under the same DocumentId (its subject changed)."""
+    sent = last_sent(ctx)
+    again = copy.deepcopy(sent.package)
+    again.subject = f"{again.subject or ''} (gửi lại)"
+    data = build(again)
+    client = sent.sender.client
+    with axis_errors(ctx, AX07, f"{who(ctx, sent.sender)} gửi lại văn bản {sent.document_id}"):
+        response = client.send(client.protocol.send_edoc(data, sender=sent.sender.organ_id))
+    ctx.data.setdefault("ax07_resends", []).append(Reply.parse(response.status_code, response.content))
+
+
+def expect_resend_refused_or_deduplicated(ctx: ScenarioContext) -> None:
+    sent = last_sent(ctx)
+    reply: Reply = ctx.data["ax07_resends"][-1]
+    what = f"Bản gửi lại văn bản {sent.document_id} (cùng DocumentId, cùng nơi nhận)"
+    if reply.ok:
+        note(
+            ctx,
+            AX07,
+            f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}); trục phải khử trùng: không chuyển lần hai.",
+        )
+        return
+    if reply.error_code in SERVER_ERRORS or reply.error_code == LOCAL_ERROR or reply.http_status >= 500:
+        raise fail(
+            ctx,
+            AX07,
+            f"{what} nhận lỗi {reply.error_code} «{reply.error_desc}» (HTTP {reply.http_status}) thay vì bị từ chối "
+            "rõ ràng (409) hoặc được khử trùng.",
+        )
+    if reply.error_code != "409":
+        note(ctx, AX07, f"{what} bị từ chối với mã {reply.error_code} «{reply.error_desc}» (giao thức dùng 409).")
+
+
+def expect_acknowledged_never_listed(ctx: ScenarioContext) -> None:
+    """Packages a recipient acknowledged are gone from its mailbox for good."""
+    for sent in sent_list(ctx):
+        for r in sent.recipients:
+            acked = {mail.doc_id for mail in sent.received_by(r)}
+            with axis_errors(ctx, AX07, f"{who(ctx, r)} đọc danh sách gói tin chờ"):
+                again = acked & set(listed(r))
+            if again:
+                raise fail(
+                    ctx,
+                    AX07,
+                    f"Gói tin {', '.join(sorted(again))} ({sent.document_id}) đã được {who(ctx, r)} xác nhận «done» "
+                    "nhưng vẫn được trục liệt kê lại.",
+                )

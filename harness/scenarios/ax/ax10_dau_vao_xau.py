@@ -1,0 +1,139 @@
+"""AX-10 Đầu vào xấu: hostile packages (entities, XXE, broken base64, oversize) are refused clearly and the
+axis keeps serving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import httpx
+
+from harness.edxml import build
+from harness.paths import thresholds_path
+from harness.scenarios.ax.common import (
+    AX10,
+    LOCAL_ERROR,
+    SERVER_ERRORS,
+    BadInputSettings,
+    collect_later,
+    expect_delivered,
+    fail,
+    home_axis,
+    note,
+    send_document,
+)
+from harness.scenarios.context import ScenarioContext
+from harness.scenarios.world import WorldError
+from harness.transport.vxp import Reply
+
+
+def _with_doctype(valid: bytes, doctype: bytes, subject: bytes) -> bytes:
+    decl_end = valid.index(b"?>") + 2
+    out = valid[:decl_end] + b"\n" + doctype + valid[decl_end:]
+    found = re.search(rb"(<(?:\w+:)?Subject>)(.*?)(</(?:\w+:)?Subject>)", out, re.S)
+    if found is None:
+        return out
+    return out[: found.start(2)] + subject + out[found.end(2) :]
+
+
+def _billion_laughs(valid: bytes, settings: BadInputSettings) -> bytes:
+    ents = [b'<!ENTITY lol "lol">']
+    ents += [b'<!ENTITY lol%d "%s">' % (i, (b"&lol;" if i == 1 else b"&lol%d;" % (i - 1)) * 10) for i in range(1, 10)]
+    return _with_doctype(valid, b"<!DOCTYPE edXML [" + b"".join(ents) + b"]>", b"&lol9;")
+
+
+def _xxe(valid: bytes, settings: BadInputSettings) -> bytes:
+    return _with_doctype(valid, b'<!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]>', b"&x;")
+
+
+def _invalid_base64(valid: bytes, settings: BadInputSettings) -> bytes:
+    found = re.search(rb"<(?:\w+:)?ContentTransferEncoded>", valid)
+    if found is None:
+        raise WorldError("Gói tin mẫu không có tệp đính kèm để làm hỏng base64.")
+    return valid[: found.end()] + b"!!khong*phai*base64!!" + valid[found.end() :]
+
+
+def _oversize(valid: bytes, settings: BadInputSettings) -> bytes:
+    assert settings.max_body_bytes is not None
+    return valid.ljust(settings.max_body_bytes + settings.over_by_bytes, b" ")
+
+
+BAD_INPUTS: dict[str, Callable[[bytes, BadInputSettings], bytes]] = {
+    "không phải XML": lambda valid, s: b"Day khong phai la XML: <<< >>> &&&",
+    "rỗng": lambda valid, s: b"",
+    "XML bị cắt cụt": lambda valid, s: valid[: len(valid) // 2],
+    "có thực thể ngoài (XXE)": _xxe,
+    "bom thực thể (billion laughs)": _billion_laughs,
+    "có tệp đính kèm base64 sai": _invalid_base64,
+    "vượt dung lượng tối đa": _oversize,
+}
+"""AX-10 cases: the Vietnamese name used in the feature, and how to make the payload from a valid package."""
+
+
+def send_bad_input(ctx: ScenarioContext, kind: str) -> None:
+    make = BAD_INPUTS.get(kind)
+    if make is None:
+        raise WorldError(f"Không có đầu vào xấu «{kind}» (dùng: {', '.join(BAD_INPUTS)}).")
+    settings = BadInputSettings.load()
+    home_axis(ctx)
+    sender, receiver = ctx.probe("local"), ctx.probe("local2")
+    collect_later(ctx, sender, receiver)
+    if make is _oversize and settings.max_body_bytes is None:
+        note(
+            ctx,
+            AX10,
+            "Bỏ qua gói tin vượt dung lượng: chưa biết dung lượng tối đa của trục "
+            f"(scenario_bad_input.max_body_bytes trong {thresholds_path()}).",
+        )
+        ctx.data["ax10"] = None
+        return
+    valid = build(ctx.world.kit.document(sender.organ, [receiver.organ]))
+    body = make(valid, settings)
+    req = sender.client.protocol.send_edoc(body, sender=sender.organ_id)
+    try:
+        response: httpx.Response | str = sender.client.send(req)
+    except httpx.HTTPError as exc:
+        response = f"{type(exc).__name__}: {exc}"
+    ctx.data["ax10"] = (kind, len(body), response)
+
+
+def expect_clear_refusal(ctx: ScenarioContext) -> None:
+    record = ctx.data.get("ax10")
+    if record is None:
+        return
+    kind, size, response = record
+    what = f"Gói tin «{kind}» ({size} byte)"
+    if isinstance(response, str):
+        raise fail(ctx, AX10, f"{what}: trục ngắt kết nối thay vì trả lỗi rõ ràng ({response}).")
+    reply = Reply.parse(response.status_code, response.content)
+    if reply.ok:
+        raise fail(ctx, AX10, f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}): trục phải từ chối.")
+    if reply.http_status >= 500 or reply.error_code in SERVER_ERRORS:
+        raise fail(
+            ctx,
+            AX10,
+            f"{what}: trục trả lỗi nội bộ {reply.error_code} «{reply.error_desc}» (HTTP {reply.http_status}) thay vì "
+            "một lỗi 4xx rõ ràng.",
+        )
+    if reply.error_code == LOCAL_ERROR:
+        if 400 <= reply.http_status < 500 and response.content.strip():
+            return
+        raise fail(
+            ctx,
+            AX10,
+            f"{what}: câu trả lời không phải phong bì JSON của giao thức (HTTP {reply.http_status}, "
+            f"{len(response.content)} byte).",
+        )
+    if not reply.error_desc.strip():
+        raise fail(
+            ctx, AX10, f"{what} bị từ chối (mã {reply.error_code}) nhưng không có thông báo lỗi (ErrorDesc rỗng)."
+        )
+    if reply.body.get("DocId"):
+        raise fail(ctx, AX10, f"{what} bị từ chối nhưng trục vẫn trả DocId {reply.body['DocId']}.")
+
+
+def expect_still_serving(ctx: ScenarioContext) -> None:
+    """A valid document sent right after the bad input is accepted and delivered."""
+    send_document(ctx, "local", ["local2"])
+    expect_delivered(ctx, AX10)
