@@ -1,0 +1,59 @@
+"""The outbox: statuses leave in the order they were queued; a refusal a retry cannot cure is recorded,
+anything else is retried on the next flush.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from harness.edxml import build
+from harness.edxml import model as m
+from harness.edxml.factory import status_for
+from harness.edxml.parser import parse_package
+from harness.transport.vxp import MessageType, VxpError
+from simulators.agency.state import AgencyState
+from simulators.agency.store import Row
+
+PERMANENT_REFUSALS = {"400", "403", "404", "409", "413"}
+"""Axis error codes that a retry cannot fix (the package itself is refused)."""
+
+
+def wrap_status(data: bytes) -> bytes:
+    """The faulty status shape: a `Status` wrapper the VNPT parser cannot read (EDX-40)."""
+    return data.replace(b"<edXML:MessageHeader>", b"<edXML:Status><edXML:MessageHeader>").replace(
+        b"</edXML:MessageHeader>", b"</edXML:MessageHeader></edXML:Status>"
+    )
+
+
+class Outbox(AgencyState):
+    def _status_bytes(self, row: Row) -> bytes:
+        document = parse_package(bytes(row["package"]), strict=False)
+        assert isinstance(document, m.EdocPackage)
+        status = status_for(document, self.organ, row["code"], row["description"])
+        status.description = row["description"]  # may be empty: the faulty "reject without reason"
+        data = build(status)
+        return data if self.behaviour.well_formed_statuses else wrap_status(data)
+
+    async def flush(self) -> None:
+        async with self.lock:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        """Send the outbox in order; stop at the first failure a retry may cure (caller holds the lock)."""
+        self._flushed_at = time.monotonic()
+        for row in self.store.unsent_statuses():
+            try:
+                data = self._status_bytes(row)
+                await self.client.send_edoc(data, sender=self.organ_id, message_type=MessageType.STATUS)
+            except VxpError as exc:
+                self.last_axis_error = f"{exc.reply.error_code} {exc.reply.error_desc}"
+                if exc.reply.error_code in PERMANENT_REFUSALS:
+                    self.store.mark_status(row["id"], f"refused {exc.reply.error_code}: {exc.reply.error_desc}")
+                    continue
+                return
+            except httpx.HTTPError as exc:
+                self.last_axis_error = f"không kết nối được trục {self.connection.endpoint} ({exc})"
+                return
+            self.store.mark_status(row["id"], "sent")
