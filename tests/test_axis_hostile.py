@@ -15,11 +15,11 @@ import httpx
 import pytest
 
 from harness.edxml import build
+from harness.edxml import hostile as payloads
 from harness.edxml.factory import new_document, organization
 from harness.transport.vxp import ErrorCode, Reply, VxpClient
 from harness.transport.vxp.auth import PREFIX
 from simulators.launcher import AxisProcess
-from tests import test_hostile as payloads
 from tests.conftest import nghe_an_axis
 
 SENDER = "000.00.00.H41"

@@ -4,12 +4,11 @@ axis keeps serving.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import httpx
 
-from harness.edxml import build
+from harness.edxml import build, hostile
 from harness.paths import thresholds_path
 from harness.scenarios.ax.common import (
     AX10,
@@ -28,30 +27,11 @@ from harness.scenarios.world import WorldError
 from harness.transport.vxp import Reply
 
 
-def _with_doctype(valid: bytes, doctype: bytes, subject: bytes) -> bytes:
-    decl_end = valid.index(b"?>") + 2
-    out = valid[:decl_end] + b"\n" + doctype + valid[decl_end:]
-    found = re.search(rb"(<(?:\w+:)?Subject>)(.*?)(</(?:\w+:)?Subject>)", out, re.S)
-    if found is None:
-        return out
-    return out[: found.start(2)] + subject + out[found.end(2) :]
-
-
-def _billion_laughs(valid: bytes, settings: BadInputSettings) -> bytes:
-    ents = [b'<!ENTITY lol "lol">']
-    ents += [b'<!ENTITY lol%d "%s">' % (i, (b"&lol;" if i == 1 else b"&lol%d;" % (i - 1)) * 10) for i in range(1, 10)]
-    return _with_doctype(valid, b"<!DOCTYPE edXML [" + b"".join(ents) + b"]>", b"&lol9;")
-
-
-def _xxe(valid: bytes, settings: BadInputSettings) -> bytes:
-    return _with_doctype(valid, b'<!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]>', b"&x;")
-
-
 def _invalid_base64(valid: bytes, settings: BadInputSettings) -> bytes:
-    found = re.search(rb"<(?:\w+:)?ContentTransferEncoded>", valid)
-    if found is None:
+    broken = hostile.corrupt_base64_in(valid)
+    if broken is None:
         raise WorldError("Gói tin mẫu không có tệp đính kèm để làm hỏng base64.")
-    return valid[: found.end()] + b"!!khong*phai*base64!!" + valid[found.end() :]
+    return broken
 
 
 def _oversize(valid: bytes, settings: BadInputSettings) -> bytes:
@@ -63,8 +43,8 @@ BAD_INPUTS: dict[str, Callable[[bytes, BadInputSettings], bytes]] = {
     "không phải XML": lambda valid, s: b"Day khong phai la XML: <<< >>> &&&",
     "rỗng": lambda valid, s: b"",
     "XML bị cắt cụt": lambda valid, s: valid[: len(valid) // 2],
-    "có thực thể ngoài (XXE)": _xxe,
-    "bom thực thể (billion laughs)": _billion_laughs,
+    "có thực thể ngoài (XXE)": lambda valid, s: hostile.xxe_in(valid),
+    "bom thực thể (billion laughs)": lambda valid, s: hostile.entity_bomb_in(valid),
     "có tệp đính kèm base64 sai": _invalid_base64,
     "vượt dung lượng tối đa": _oversize,
 }
