@@ -17,9 +17,9 @@ from harness.ids import IdShape, InvalidIdentifier, parse_agency_id
 from harness.scenarios.ax.common import (
     AX01,
     LOCAL_ERROR,
-    SERVER_ERRORS,
     agency_of,
     axis_errors,
+    broke,
     collect_later,
     collect_quietly,
     fail,
@@ -200,7 +200,7 @@ def ax01_expect_refused(ctx: ScenarioContext) -> None:
         raise fail(ctx, AX01, f"{what} được trục chấp nhận (status OK, HTTP {reply.http_status}): trục phải từ chối.")
     if reply.error_code == LOCAL_ERROR and reply.http_status in (401, 403):
         return
-    if reply.error_code in SERVER_ERRORS or reply.error_code == LOCAL_ERROR or reply.http_status >= 500:
+    if broke(reply):
         raise fail(
             ctx,
             AX01,
@@ -316,7 +316,7 @@ def ax01_expect_from_refused(ctx: ScenarioContext) -> None:
     reply = Reply.parse(response.status_code, response.content)
     if reply.ok:
         raise fail(ctx, AX01, f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}): trục phải từ chối (403).")
-    if reply.error_code in SERVER_ERRORS or reply.http_status >= 500 or reply.error_code == LOCAL_ERROR:
+    if broke(reply):
         raise fail(
             ctx,
             AX01,

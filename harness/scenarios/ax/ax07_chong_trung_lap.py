@@ -7,9 +7,8 @@ import copy
 from harness.edxml import build
 from harness.scenarios.ax.common import (
     AX07,
-    LOCAL_ERROR,
-    SERVER_ERRORS,
     axis_errors,
+    broke,
     fail,
     last_sent,
     listed,
@@ -44,7 +43,7 @@ def expect_resend_refused_or_deduplicated(ctx: ScenarioContext) -> None:
             f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}); trục phải khử trùng: không chuyển lần hai.",
         )
         return
-    if reply.error_code in SERVER_ERRORS or reply.error_code == LOCAL_ERROR or reply.http_status >= 500:
+    if broke(reply):
         raise fail(
             ctx,
             AX07,

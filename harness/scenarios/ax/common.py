@@ -20,7 +20,7 @@ from harness.paths import thresholds_path
 from harness.scenarios.context import ScenarioContext, StepFailure
 from harness.scenarios.probe import Mail, Probe, documents_from, read_mail
 from harness.scenarios.world import ROLE_OF_PHRASE, ROLES_VI, Agency, WorldError
-from harness.transport.vxp import MessageType, VxpError
+from harness.transport.vxp import MessageType, Reply, VxpError
 
 AX01, AX02, AX03, AX04, AX05, AX06, AX07, AX08, AX09, AX10 = (f"AX-{i:02d}" for i in range(1, 11))
 
@@ -85,6 +85,11 @@ class BadInputSettings:
 
 
 # Common helpers --------------------------------------------------------------------------------
+
+
+def broke(reply: Reply) -> bool:
+    """The axis answered with a server error or its catch-all local error (100), not a clear refusal."""
+    return reply.error_code in SERVER_ERRORS or reply.error_code == LOCAL_ERROR or reply.http_status >= 500
 
 
 def home_axis(ctx: ScenarioContext) -> str:
