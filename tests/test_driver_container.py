@@ -17,6 +17,8 @@ from harness.drivers.base import Driver, DriverError
 from harness.drivers.container import ContainerDriver, ContainerSpec, container_axis_url
 from tests.fake_docker_engine import FakeEngine
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 ORGAN = "000.00.05.H41"
 AXIS = "http://127.0.0.1:8101/XrdAdapter/adapter"
 IMAGES = {

@@ -53,6 +53,8 @@ from harness.edxml.hostile import (
     xxe_in_package,
 )
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 REPO = Path(__file__).resolve().parent.parent
 
 # --------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import pytest
 from simulators.launcher import Simulation, SimulationError, is_axis_process, read_state
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 MINIMAL = REPO / "fixtures" / "topologies" / "minimal.yaml"
 
 

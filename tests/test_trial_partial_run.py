@@ -11,9 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from harness.console.files import agency_files
 from harness.trial.store import CampaignStore
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 LIENTHONG = str(Path(sys.executable).parent / "lienthong")
 FIRST, SECOND = "000.00.07.H41", "000.00.12.H41"

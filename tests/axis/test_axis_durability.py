@@ -9,6 +9,8 @@ import pytest
 from harness.transport.vxp import VxpError
 from tests.axis.conftest import AXIS_H14, AXIS_H41, H14_00, H14_12, H41_00, H41_12, NATIONAL, AxisEnv, wait_until
 
+pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+
 RELAY_DEADLINE = 20.0
 """A relay backs off up to ten poll intervals while the national axis is away."""
 
