@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from harness.transport.bkav.wire import BASE_PATH as BKAV_BASE
+from simulators.axis.bkav_endpoint import BkavEndpoint
 from simulators.axis.config import AxisConfig
 from simulators.axis.control import control_routes
 from simulators.axis.relay import Relay
@@ -52,6 +54,8 @@ def create_app(config: AxisConfig) -> Starlette:
 
     base = "/" + config.base_path.strip("/") if config.base_path.strip("/") else ""
     routes = [Route(base + "/{operation}", VxpEndpoint(axis).endpoint, methods=["GET", "POST"]), *control_routes(axis)]
+    if config.protocol == "bkav":
+        routes.insert(0, Route(BKAV_BASE + "/{operation}", BkavEndpoint(axis).endpoint, methods=["GET", "POST"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.axis = axis
     app.state.relay = relay

@@ -120,6 +120,9 @@ class AxisConfig:
     trace_status_packages: bool = True
     control_token: str = ""
     seed: int | None = None
+    protocol: str = "vxp"
+    """What the axis' agencies speak: "vxp" (VNPT's adapter, profile A) or "bkav" (EdocService, profile B,
+    served under /EdocService beside the VXP routes, which the harness' own probes still use)."""
 
     @property
     def endpoint(self) -> str:

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_mailbox ON deliveries(state, message_type, receiver);
 CREATE INDEX IF NOT EXISTS deliveries_domain ON deliveries(state, message_type, receiver_l1);
 CREATE INDEX IF NOT EXISTS deliveries_package ON deliveries(package_id);
+CREATE INDEX IF NOT EXISTS deliveries_seq ON deliveries(seq);
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY, ts TEXT NOT NULL, system_id TEXT NOT NULL, operation TEXT NOT NULL,
     doc_ids TEXT NOT NULL, http_status INTEGER NOT NULL, status TEXT NOT NULL, error_code TEXT NOT NULL,
@@ -367,6 +368,20 @@ class Store:
     def delivery(self, doc_id: str) -> dict[str, Any] | None:
         row: dict[str, Any] | None = self.db.execute("SELECT * FROM deliveries WHERE doc_id = ?", (doc_id,)).fetchone()
         return row
+
+    def delivery_by_seq(self, seq: int) -> dict[str, Any] | None:
+        """A delivery by its number: the numeric docId of the EdocService protocol (profile B)."""
+        row: dict[str, Any] | None = self.db.execute("SELECT * FROM deliveries WHERE seq = ?", (seq,)).fetchone()
+        return row
+
+    def document_exists(self, from_code: str, to_code: str, notation: str) -> bool:
+        """A document of `from_code` numbered `notation` addressed to `to_code` (checkExistDocument)."""
+        row = self.db.execute(
+            "SELECT 1 FROM packages p JOIN deliveries d ON d.package_id = p.id WHERE p.from_code = ?"
+            " AND p.notation = ? AND p.message_type = 'edoc' AND d.receiver = ? LIMIT 1",
+            (from_code, notation, to_code),
+        ).fetchone()
+        return row is not None
 
     def delivery_body(self, doc_id: str) -> bytes | None:
         row = self.db.execute(
