@@ -130,6 +130,8 @@ class AxisSpec:
     level1: str = ""
     secret: str = ""
     settings: AxisSettings = field(default_factory=AxisSettings)
+    protocol: str = "vxp"
+    """What the axis speaks to its agencies: "vxp" (profile A) or "bkav" (EdocService, profile B; provinces only)."""
 
     @property
     def slug(self) -> str:
@@ -283,6 +285,7 @@ def _axis(raw: AxisFile, role: Role, defaults: AxisSettings, where: str) -> Axis
         level1=level1,
         secret=secret,
         settings=replace(defaults, **raw.present()),
+        protocol=raw.protocol if isinstance(raw, ProvinceFile) else "vxp",
     )
 
 
@@ -486,6 +489,7 @@ def expand(
                 trace_status_packages=s.trace_status_packages,
                 control_token=s.control_token,
                 seed=s.seed,
+                protocol=axis.protocol,
             )
         )
     return configs

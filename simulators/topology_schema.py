@@ -172,9 +172,21 @@ class AxisFile(SettingsFile):
         return {k: getattr(self, k) for k in self.model_fields_set & SETTING_KEYS}
 
 
+PROTOCOLS = ("vxp", "bkav")
+"""What a province's axis speaks to its agencies: VNPT's VXP adapter (profile A) or Bkav's EdocService (B)."""
+
+
+def _protocol(value: Any) -> str:
+    text = _text(value).lower() or "vxp"
+    if text not in PROTOCOLS:
+        raise ValueError(f"phải là một trong {', '.join(PROTOCOLS)}, không phải {value!r}")
+    return text
+
+
 class ProvinceFile(AxisFile):
     level1: Text = ""
     secret: Text = ""
+    protocol: Annotated[str, BeforeValidator(_protocol)] = "vxp"
 
 
 class TopologyFile(_Strict):

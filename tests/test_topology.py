@@ -316,3 +316,16 @@ def test_slugify() -> None:
     assert slugify("Trục liên thông tỉnh Đắk Lắk") == "truc-lien-thong-tinh-dak-lak"
     assert slugify("Trục liên thông văn bản quốc gia") == "truc-lien-thong-van-ban-quoc-gia"
     assert slugify("!!!") == "truc"
+
+
+def test_a_province_chooses_its_axis_protocol(raw: dict[str, Any], tmp_path: Path) -> None:
+    """Profile B (issue 27): `protocol: bkav` on a province; VXP elsewhere and on the national axis."""
+    raw["provinces"][1]["protocol"] = "bkav"
+    topo = parse_topology(raw)
+    assert [a.protocol for a in topo.axes] == ["vxp", "vxp", "bkav"]
+    assert [c.protocol for c in expand(topo, tmp_path)] == ["vxp", "vxp", "bkav"]
+    raw["provinces"][1]["protocol"] = "soap"
+    assert "provinces[1].protocol: phải là một trong vxp, bkav, không phải 'soap'" in error(raw)
+    raw["provinces"][1]["protocol"] = "bkav"
+    raw["national"]["protocol"] = "bkav"
+    assert "national: khóa không được hỗ trợ: protocol" in error(raw)

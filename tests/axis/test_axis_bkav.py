@@ -17,8 +17,9 @@ from harness.edxml.parser import parse_package
 from harness.transport.bkav import BkavClient, BkavError, Kind
 from harness.transport.bkav.wire import BASE_PATH, Reply
 from harness.transport.sim_control import AxisWatch
-from simulators.launcher import AxisProcess
-from tests.conftest import nghe_an_axis
+from simulators.launcher import AxisProcess, Simulation
+from simulators.topology import load_topology
+from tests.conftest import REPO, nghe_an_axis
 
 H41_00, H41_12, H41_05 = "000.00.00.H41", "000.00.12.H41", "000.00.05.H41"
 SECRETS = {H41_00: "token-ubnd", H41_12: "token-stttt", H41_05: "token-sxd"}
@@ -148,3 +149,21 @@ def test_every_call_is_journalled_under_its_operation(axis: AxisProcess) -> None
         watch.close()
     assert rows[-2]["status"] == "OK" and rows[-2]["system_id"] == H41_12
     assert (rows[-1]["status"], rows[-1]["error_code"], rows[-1]["http_status"]) == ("FAIL", "401", 401)
+
+
+def test_a_province_of_a_topology_speaks_edocservice_when_it_says_so(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`protocol: bkav` on a province of the topology file reaches its axis process."""
+    topology = load_topology(REPO / "fixtures" / "topologies" / "minimal.yaml")
+    topology.provinces[1].protocol = "bkav"
+    sim = Simulation.start(topology, tmp_path_factory.mktemp("bkav-topology"))
+    try:
+        h14, h41 = sim.axes["000.00.99.H14"], sim.axes["000.00.99.H41"]
+        sender, receiver = "000.00.00.H14", "000.00.12.H14"
+        pkg = new_document(sender=organization(sender, "UBND"), recipients=[organization(receiver, "Sở")], number="7")
+        root = f"http://{h14.config.host}:{h14.config.port}{BASE_PATH}"
+        with BkavClient(root, sender, "test-secret-h14-00") as a, BkavClient(root, receiver, "test-secret-h14-12") as b:
+            a.send_document(build(pkg))
+            assert len(b.get_pending_doc_ids()) == 1
+        assert httpx.post(f"http://{h41.config.host}:{h41.config.port}{BASE_PATH}/getPendingDocIds").status_code == 404
+    finally:
+        sim.stop()
