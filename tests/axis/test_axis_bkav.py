@@ -17,8 +17,10 @@ from harness.edxml.parser import parse_package
 from harness.transport.bkav import BkavClient, BkavError, Kind
 from harness.transport.bkav.wire import BASE_PATH, Reply
 from harness.transport.sim_control import AxisWatch
+from harness.transport.vxp import MessageType, VxpClient
 from simulators.launcher import AxisProcess, Simulation
 from simulators.topology import load_topology
+from tests.axis.conftest import trace_of, wait_until
 from tests.conftest import REPO, nghe_an_axis
 
 H41_00, H41_12, H41_05 = "000.00.00.H41", "000.00.12.H41", "000.00.05.H41"
@@ -151,19 +153,43 @@ def test_every_call_is_journalled_under_its_operation(axis: AxisProcess) -> None
     assert (rows[-1]["status"], rows[-1]["error_code"], rows[-1]["http_status"]) == ("FAIL", "401", 401)
 
 
-def test_a_province_of_a_topology_speaks_edocservice_when_it_says_so(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """`protocol: bkav` on a province of the topology file reaches its axis process."""
+def test_a_province_of_a_topology_speaks_edocservice_and_exchanges_with_a_vnpt_province(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`protocol: bkav` on a province of the topology file reaches its axis process; a document from the
+    Bkav province reaches an agency of the VNPT province through the national axis, one TraceHeader per
+    hop, and its status comes back to the Bkav agency."""
     topology = load_topology(REPO / "fixtures" / "topologies" / "minimal.yaml")
     topology.provinces[1].protocol = "bkav"
     sim = Simulation.start(topology, tmp_path_factory.mktemp("bkav-topology"))
     try:
         h14, h41 = sim.axes["000.00.99.H14"], sim.axes["000.00.99.H41"]
-        sender, receiver = "000.00.00.H14", "000.00.12.H14"
-        pkg = new_document(sender=organization(sender, "UBND"), recipients=[organization(receiver, "Sở")], number="7")
+        sender, local, remote = "000.00.00.H14", "000.00.12.H14", "000.00.12.H41"
+        pkg = new_document(
+            sender=organization(sender, "UBND tỉnh Cao Bằng"),
+            recipients=[organization(local, "Sở TTTT Cao Bằng"), organization(remote, "Sở TTTT Nghệ An")],
+            number="7",
+        )
         root = f"http://{h14.config.host}:{h14.config.port}{BASE_PATH}"
-        with BkavClient(root, sender, "test-secret-h14-00") as a, BkavClient(root, receiver, "test-secret-h14-12") as b:
+        with (
+            BkavClient(root, sender, "test-secret-h14-00") as a,
+            BkavClient(root, local, "test-secret-h14-12") as b,
+            VxpClient(h41.endpoint, remote, "test-secret-h41-12") as vnpt,
+        ):
             a.send_document(build(pkg))
             assert len(b.get_pending_doc_ids()) == 1
+            items = wait_until(vnpt.get_received_edoc_list, what="the document in the VNPT province")
+            arrived = vnpt.get_edoc(items[0].doc_id)
+            hops = trace_of(arrived)
+            assert [organ for organ, _ in hops] == [sender, "000.00.99.H14", "000.00.00.W00", "000.00.99.H41"], hops
+            vnpt.update_status(items[0].doc_id, "done")
+            received = parse_package(arrived, strict=False)
+            assert isinstance(received, m.EdocPackage)
+            status = build(status_for(received, organization(remote, "Sở TTTT Nghệ An"), "01"))
+            vnpt.send_edoc(status, sender=remote, message_type=MessageType.STATUS)
+            back = wait_until(lambda: a.get_pending_doc_ids(Kind.STATUS), what="the status in the Bkav province")
+            assert b"<edXML:StatusCode>01</edXML:StatusCode>" in a.get_document(back[0].doc_id, Kind.STATUS)
+            a.confirm_received(back[0].doc_id)
         assert httpx.post(f"http://{h41.config.host}:{h41.config.port}{BASE_PATH}/getPendingDocIds").status_code == 404
     finally:
         sim.stop()
