@@ -432,6 +432,7 @@ class Simulation:
                     "db_path": c.db_path,
                     "log": str(p.log_path),
                     "upstream": c.upstream.endpoint if c.upstream else None,
+                    "protocol": c.protocol,
                 }
             )
         agencies = []
@@ -445,6 +446,7 @@ class Simulation:
                     "axis": axis.code,
                     "axis_name": axis.name,
                     "endpoint": home.endpoint,
+                    "protocol": axis.protocol,
                     "system_id": agency.system_id,
                     "secret": agency.secret,
                     "organs": [o.id for o in agency.organs],

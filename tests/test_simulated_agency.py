@@ -118,8 +118,8 @@ def exchange(
             for a in (r, s):
                 await a.poll_once()
             await asyncio.sleep(0.05)
-        await s.client.aclose()
-        await r.client.aclose()
+        await s.mailbox.aclose()
+        await r.mailbox.aclose()
 
     run(go())
     return s, r, result[0]
@@ -241,7 +241,7 @@ def test_broken_package_gets_a_transport_fail(
 
     async def go() -> None:
         await r.poll_once()
-        await r.client.aclose()
+        await r.mailbox.aclose()
 
     run(go())
     states = [d["state"] for d in httpx.get(control + "/deliveries", params={"receiver": B}).json()]

@@ -24,8 +24,8 @@ from harness.backchannel.models import (
 from harness.edxml import model as m
 from harness.edxml.factory import STATUS_DESCRIPTIONS
 from harness.edxml.parser import parse_package
-from harness.transport.vxp import VxpError
 from simulators.agency.inbox import REQUEST_KINDS, Inbox, business
+from simulators.agency.mailbox import MailboxError
 from simulators.agency.outbox import Outbox
 from simulators.agency.state import Mode, bad_request, iso
 from simulators.agency.store import TERMINAL, Row
@@ -211,7 +211,7 @@ class Clerk(Inbox, Outbox):
             regs = self.store.registrations(document_id, from_organ)
         if action in (Action.AGREE, Action.REFUSE) and all(r["pending_request"] is None for r in regs):
             # The clerk refreshes the inbox first: the request may be waiting on the axis.
-            with contextlib.suppress(VxpError, httpx.HTTPError):
+            with contextlib.suppress(MailboxError, httpx.HTTPError):
                 await self.fetch_documents()
         async with self.lock:
             regs = self.store.registrations(document_id, from_organ)

@@ -24,7 +24,7 @@ from harness.edxml.parser import parse_package
 from harness.ids import InvalidIdentifier, parse_agency_id
 from harness.pdf.doctypes import UnknownDocType, doc_type
 from harness.signing.documents import signed_pilot_document
-from harness.transport.vxp import VxpError
+from simulators.agency.mailbox import MailboxError
 from simulators.agency.state import AgencyState, bad_request, in_thread, iso
 
 log = logging.getLogger(__name__)
@@ -180,12 +180,10 @@ class Composer(AgencyState):
         if not self.behaviour.valid_packages:
             data = break_promulgation_date(data)
         try:
-            doc_id = await self.client.send_edoc(data, sender=self.organ_id)
-        except VxpError as exc:
+            doc_id = await self.mailbox.send(data, self.organ_id)
+        except MailboxError as exc:
             raise BackchannelError(
-                502,
-                ErrorCode.AXIS_ERROR,
-                f"Trục từ chối văn bản: {exc.reply.error_code} {exc.reply.error_desc}".strip(),
+                502, ErrorCode.AXIS_ERROR, f"Trục từ chối văn bản: {exc.code} {exc.description}".strip()
             ) from None
         except httpx.HTTPError as exc:
             raise BackchannelError(

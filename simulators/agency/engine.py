@@ -34,10 +34,10 @@ from typing import Any
 
 import httpx
 
-from harness.transport.vxp import VxpError
 from simulators.agency.checks import Checks
 from simulators.agency.clerk import Clerk
 from simulators.agency.composer import Composer
+from simulators.agency.mailbox import MailboxError
 from simulators.agency.state import Connection, Mode, Timing
 
 log = logging.getLogger(__name__)
@@ -57,11 +57,10 @@ class SimulatedAgency(Clerk, Checks, Composer):
         """Once at startup: read the directory (the axis journal shows it) and, in auto mode, take
         up unfinished work left by an earlier run."""
         try:
-            for entry in await self.client.get_agencies_list():
-                code, name = str(entry.get("code", "")), str(entry.get("name", ""))
+            for code, name in await self.mailbox.directory():
                 if code and name:
                     self.directory.setdefault(code, name)
-        except (VxpError, httpx.HTTPError) as exc:
+        except (MailboxError, httpx.HTTPError) as exc:
             self._failure("đọc danh bạ cơ quan", exc)
         if self.mode is Mode.AUTO:
             self.store.schedule_open_work(time.time())
@@ -123,7 +122,7 @@ class SimulatedAgency(Clerk, Checks, Composer):
         for what, step in steps:
             try:
                 await step()
-            except (VxpError, httpx.HTTPError) as exc:
+            except (MailboxError, httpx.HTTPError) as exc:
                 self._failure(what, exc)
                 return
             except Exception:

@@ -94,7 +94,7 @@ def build_agencies(
         out.append(
             SimulatedAgency(
                 organization(a["id"], a["name"], a.get("parent") or ""),
-                Connection(a["endpoint"], a["system_id"], a["secret"]),
+                Connection(a["endpoint"], a["system_id"], a["secret"], a.get("protocol") or "vxp"),
                 pki,
                 str(state_dir / f"agency-{a['id']}.sqlite3"),
                 behaviour=behaviour,

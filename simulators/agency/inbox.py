@@ -41,12 +41,12 @@ class Inbox(AgencyState):
         async with self.fetch_lock:
             self._fetching = True
             try:
-                for item in await self.client.get_received_edoc_list(MessageType.EDOC):
-                    if self.store.in_inbox(item.doc_id) or self._request_for_delivery(item.doc_id):
-                        await self.client.update_status(item.doc_id, "done")  # taken before a restart, ack lost
+                for doc_id in await self.mailbox.waiting(MessageType.EDOC):
+                    if self.store.in_inbox(doc_id) or self._request_for_delivery(doc_id):
+                        await self.mailbox.ack(doc_id)  # taken before a restart, ack lost
                         continue
-                    data = await self.client.get_edoc(item.doc_id)
-                    if await self._take(item.doc_id, data):
+                    data = await self.mailbox.fetch(doc_id, MessageType.EDOC)
+                    if await self._take(doc_id, data):
                         queued += 1
             finally:
                 self._fetching = False
@@ -77,9 +77,9 @@ class Inbox(AgencyState):
                 problem = f"Gói tin không gửi cho đơn vị {self.organ_id} (nơi nhận: {', '.join(addressed) or 'trống'})."
         if problem and (doc is None or not self.behaviour.acks_broken_packages):
             if self.behaviour.acks_broken_packages:
-                await self.client.update_status(axis_doc_id, "done")
+                await self.mailbox.ack(axis_doc_id)
             else:
-                await self.client.update_status(axis_doc_id, "fail", f"Gói tin lỗi, không tiếp nhận: {problem}"[:500])
+                await self.mailbox.refuse(axis_doc_id, f"Gói tin lỗi, không tiếp nhận: {problem}"[:500])
             log.info("%s: %s refused: %s", self.organ_id, axis_doc_id, problem)
             return False
         assert doc is not None
@@ -88,16 +88,16 @@ class Inbox(AgencyState):
         kind, original = business(doc)
         if kind in REQUEST_KINDS and original and self.store.registrations(original, sender):
             await self._request(axis_doc_id, document_id, sender, kind, original, self._reason_of(doc))
-            await self.client.update_status(axis_doc_id, "done")
+            await self.mailbox.ack(axis_doc_id)
             return False
         if self.store.known(document_id, sender) and not self.behaviour.registers_redeliveries:
-            await self.client.update_status(axis_doc_id, "done")  # a redelivery: registered once only
+            await self.mailbox.ack(axis_doc_id)  # a redelivery: registered once only
             return False
         priority = (doc.other_info.priority if doc.other_info is not None else None) or "0"
         self.store.enqueue(
             axis_doc_id, document_id, sender, priority, PRIORITY_RANK.get(priority.strip(), 3), data, problem
         )
-        await self.client.update_status(axis_doc_id, "done")
+        await self.mailbox.ack(axis_doc_id)
         return True
 
     @staticmethod
@@ -126,18 +126,18 @@ class Inbox(AgencyState):
                 self.store.update_registration(reg["id"], pending_request=kind, pending_id=rid, pending_due=due)
 
     async def receive_statuses(self) -> None:
-        for item in await self.client.get_received_edoc_list(MessageType.STATUS):
-            data = await self.client.get_edoc(item.doc_id)
+        for doc_id in await self.mailbox.waiting(MessageType.STATUS):
+            data = await self.mailbox.fetch(doc_id, MessageType.STATUS)
             try:
                 status = parse_package(data, strict=False)
             except Exception:
-                await self.client.update_status(item.doc_id, "fail", "Gói tin trạng thái lỗi, không đọc được.")
+                await self.mailbox.refuse(doc_id, "Gói tin trạng thái lỗi, không đọc được.")
                 continue
             if isinstance(status, m.StatusPackage) and status.response_for is not None:
                 reporter = (status.from_.organ_id or "") if status.from_ is not None else ""
                 document_id = status.response_for.document_id or ""
                 code = (status.status_code or "").strip()
-                new = self.store.record_status(item.doc_id, document_id, reporter, code, status.description or "")
+                new = self.store.record_status(doc_id, document_id, reporter, code, status.description or "")
                 if new and code == "13":  # a recall by status (other implementations): same as type 1
-                    await self._request(item.doc_id, f"13:{item.doc_id}", reporter, "13", document_id, "")
-            await self.client.update_status(item.doc_id, "done")
+                    await self._request(doc_id, f"13:{doc_id}", reporter, "13", document_id, "")
+            await self.mailbox.ack(doc_id)

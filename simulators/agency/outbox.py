@@ -12,12 +12,10 @@ from harness.edxml import build
 from harness.edxml import model as m
 from harness.edxml.factory import status_for
 from harness.edxml.parser import parse_package
-from harness.transport.vxp import MessageType, VxpError
+from harness.transport.vxp import MessageType
+from simulators.agency.mailbox import MailboxError
 from simulators.agency.state import AgencyState
 from simulators.agency.store import Row
-
-PERMANENT_REFUSALS = {"400", "403", "404", "409", "413"}
-"""Axis error codes that a retry cannot fix (the package itself is refused)."""
 
 
 def wrap_status(data: bytes) -> bytes:
@@ -46,11 +44,11 @@ class Outbox(AgencyState):
         for row in self.store.unsent_statuses():
             try:
                 data = self._status_bytes(row)
-                await self.client.send_edoc(data, sender=self.organ_id, message_type=MessageType.STATUS)
-            except VxpError as exc:
-                self.last_axis_error = f"{exc.reply.error_code} {exc.reply.error_desc}"
-                if exc.reply.error_code in PERMANENT_REFUSALS:
-                    self.store.mark_status(row["id"], f"refused {exc.reply.error_code}: {exc.reply.error_desc}")
+                await self.mailbox.send(data, self.organ_id, MessageType.STATUS)
+            except MailboxError as exc:
+                self.last_axis_error = f"{exc.code} {exc.description}"
+                if exc.permanent:
+                    self.store.mark_status(row["id"], f"refused {exc.code}: {exc.description}")
                     continue
                 return
             except httpx.HTTPError as exc:

@@ -24,7 +24,7 @@ from harness.edxml import model as m
 from harness.edxml.formats import ICT
 from harness.pki import TestPki
 from harness.signing.verify import TrustConfig
-from harness.transport.vxp import AsyncVxpClient
+from simulators.agency.mailbox import Mailbox, open_mailbox
 from simulators.agency.profiles import CONFORMANT, Behaviour
 from simulators.agency.store import AgencyStore
 
@@ -56,6 +56,8 @@ class Connection:
     endpoint: str
     system_id: str
     secret: str
+    protocol: str = "vxp"
+    """What the home axis speaks: "vxp" (profile A) or "bkav" (EdocService, profile B)."""
 
 
 WRONG_SECRET_SUFFIX = "-sai-mat-khau"
@@ -127,7 +129,9 @@ class AgencyState:
         self.store = AgencyStore(db_path)
         self.connection = connection
         secret = connection.secret + WRONG_SECRET_SUFFIX if behaviour.wrong_secret else connection.secret
-        self.client = AsyncVxpClient(connection.endpoint, connection.system_id, secret)
+        self.mailbox: Mailbox = open_mailbox(
+            connection.protocol, connection.endpoint, connection.system_id, self.organ_id, secret
+        )
         self.lock = asyncio.Lock()
         """Held while the state of registrations changes and the outbox is sent."""
         self.fetch_lock = asyncio.Lock()
@@ -143,7 +147,7 @@ class AgencyState:
         """True while a poll is fetching: the clerk waits so that it sees the whole batch (flash order)."""
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        await self.mailbox.aclose()
         self.store.close()
 
     def _failure(self, what: str, exc: Exception) -> None:
