@@ -4,8 +4,7 @@ goes through its whole life, inside the province and to a VNPT province, with ev
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,7 @@ from simulators.agency.host import pki_for, read_endpoints
 from simulators.agency.profiles import profile
 from simulators.launcher import Simulation
 from simulators.topology import load_topology
+from tests.agencies import until
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
@@ -54,16 +54,6 @@ def agency(sim: Simulation, pki: TestPki, code: str, tmp_path: Path) -> Simulate
     )
 
 
-async def until(agencies: list[SimulatedAgency], done: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the agencies")
-        for a in agencies:
-            await a.poll_once()
-        await asyncio.sleep(0.03)
-
-
 def life_of(sender: SimulatedAgency, receiver: SimulatedAgency) -> list[str]:
     """Send a document and let both agencies work until the sender holds the whole life of statuses."""
     out: list[str] = []
@@ -76,7 +66,7 @@ def life_of(sender: SimulatedAgency, receiver: SimulatedAgency) -> list[str]:
         _, document_id = await sender.send_document("Công văn", [recipient])
         out.append(document_id)
         try:
-            await until([sender, receiver], lambda: received() == LIFE)
+            await until([sender, receiver], lambda: received() == LIFE, timeout=20.0)
             out.extend(received())
         finally:
             for a in (sender, receiver):

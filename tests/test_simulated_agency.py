@@ -23,6 +23,7 @@ from simulators.agency.host import pki_for, read_endpoints
 from simulators.agency.process import AgencyHost
 from simulators.agency.profiles import PROFILES, profile
 from simulators.launcher import Simulation
+from tests.agencies import until
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
@@ -73,16 +74,6 @@ def agency(
 
 def run(coro: Awaitable[None]) -> None:
     asyncio.run(coro)  # type: ignore[arg-type]
-
-
-async def until(agencies: list[SimulatedAgency], done: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the agencies")
-        for a in agencies:
-            await a.poll_once()
-        await asyncio.sleep(0.03)
 
 
 def codes(a: SimulatedAgency, document_id: str) -> list[str]:

@@ -81,10 +81,6 @@ class VxpMailbox:
         await self.client.aclose()
 
 
-def _kind(kind: MessageType) -> Kind:
-    return Kind.EDOC if kind is MessageType.EDOC else Kind.STATUS
-
-
 class BkavMailbox:
     """EdocService has no transport-level refusal: a broken package is confirmed (taken off the list)
     like any other, and the agency says what it thinks of it with a status package."""
@@ -104,11 +100,11 @@ class BkavMailbox:
         return [(str(o.get("organId", "")), str(o.get("organName", ""))) for o in organs]
 
     async def waiting(self, kind: MessageType) -> list[str]:
-        pending = await self._call(lambda: self.client.get_pending_doc_ids(_kind(kind)))
+        pending = await self._call(lambda: self.client.get_pending_doc_ids(Kind.of(kind)))
         return [str(p.doc_id) for p in pending]
 
     async def fetch(self, doc_id: str, kind: MessageType) -> bytes:
-        return await self._call(lambda: self.client.get_document(int(doc_id), _kind(kind)))
+        return await self._call(lambda: self.client.get_document(int(doc_id), Kind.of(kind)))
 
     async def ack(self, doc_id: str) -> None:
         await self._call(lambda: self.client.confirm_received(int(doc_id)))
@@ -117,7 +113,7 @@ class BkavMailbox:
         await self.ack(doc_id)
 
     async def send(self, data: bytes, sender: str, kind: MessageType = MessageType.EDOC) -> str:
-        return str(await self._call(lambda: self.client.send_document(data, _kind(kind))))
+        return str(await self._call(lambda: self.client.send_document(data, Kind.of(kind))))
 
     async def aclose(self) -> None:
         await self.client.aclose()

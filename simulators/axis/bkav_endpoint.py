@@ -40,13 +40,13 @@ from harness.transport.bkav.wire import (
     unauthorized,
 )
 from harness.transport.vxp.auth import SignedRequest
-from harness.transport.vxp.wire import ErrorCode, MessageType
+from harness.transport.vxp.wire import ErrorCode
 from simulators.axis.config import SystemSpec
 from simulators.axis.faults import FaultKind
 from simulators.axis.intake import Refusal
 from simulators.axis.journal import CURRENT, RequestRecord
 from simulators.axis.routing import owns
-from simulators.axis.service import Axis, now_text
+from simulators.axis.service import THREAD_INTAKE_BYTES, Axis, now_text
 from simulators.axis.store import Owner
 from simulators.axis.vxp_endpoint import SMALL_BODY, SlowBody, TooLarge, read_body
 
@@ -95,6 +95,15 @@ def _kind(request: Request, *, default: Kind | None) -> Kind:
             failure("MessageType", "UnSupport Message Type", status=Status.ERROR), ErrorCode.BAD_REQUEST.value
         )
     return Kind(raw)
+
+
+def _sender(package: bytes) -> str:
+    """The package's From/OrganId: EdocService names the sender only there ("" when unreadable)."""
+    try:
+        parsed = parse_package(package, strict=False)
+    except Exception:
+        return ""
+    return (parsed.from_.organ_id if parsed.from_ is not None else None) or ""
 
 
 class BkavEndpoint:
@@ -194,16 +203,12 @@ class BkavEndpoint:
         package = strip_crlf(body)
         if not package.strip():
             raise _Answer(failure("File Not Found", "Not found edxml file in request", status=Status.ERROR), "400")
-        try:
-            parsed = parse_package(package, strict=False)
-            sender = (parsed.from_.organ_id if parsed.from_ is not None else None) or ""
-        except Exception:
-            sender = ""
+        sender = await asyncio.to_thread(_sender, package) if len(package) > THREAD_INTAKE_BYTES else _sender(package)
         if not sender:
             raise _refused(ErrorCode.BAD_REQUEST, "Bad Request")
         params = {
             "from": sender,
-            "messagetype": MessageType.EDOC.value if kind is Kind.EDOC else MessageType.STATUS.value,
+            "messagetype": kind.message_type,
             "servicetype": "eDoc",
             "hash-file": hashlib.sha256(package).hexdigest(),
         }
@@ -220,8 +225,7 @@ class BkavEndpoint:
         return success(docId=int(sent["id"])), outcome.doc_ids
 
     def pending(self, request: Request, system: SystemSpec, organ: str) -> tuple[Reply, list[str]]:
-        kind = _kind(request, default=None)
-        message_type = MessageType.EDOC.value if kind is Kind.EDOC else MessageType.STATUS.value
+        message_type = _kind(request, default=None).message_type
         rows = [r for r in self.axis.store.mailbox(Owner.of(system), message_type) if r["receiver"] == organ]
         data = [{"docId": int(r["seq"]), "organId": r["receiver"]} for r in rows]
         # Bkav's v2 server answers `data`; its own SDK reads `docIDs`: both, so both clients work.
@@ -231,7 +235,7 @@ class BkavEndpoint:
     def _owned(self, number: int, organ: str, kind: Kind | None) -> dict[str, object]:
         """The caller organisation's delivery numbered `number`; anyone else's is answered as missing."""
         d = self.axis.store.delivery_by_seq(number)
-        wanted = None if kind is None else (MessageType.EDOC.value if kind is Kind.EDOC else MessageType.STATUS.value)
+        wanted = None if kind is None else kind.message_type
         if (
             d is None
             or d["route"] != "local"

@@ -56,6 +56,16 @@ class Kind(StrEnum):
     EDOC = "EDOC"
     STATUS = "STATUS"
 
+    @property
+    def message_type(self) -> str:
+        """The same kind as the axis core and VXP name it: "edoc" or "status"."""
+        return self.value.lower()
+
+    @classmethod
+    def of(cls, message_type: str) -> Kind:
+        """The kind of a VXP messagetype ("edoc" or "status")."""
+        return cls(str(message_type).upper())
+
 
 class Status(StrEnum):
     SUCCESS = "Success"
