@@ -1,5 +1,5 @@
 # The demo interconnect in one container: the national axis and two provincial axes (see
-# fixtures/topologies/demo.yaml), published on fixed ports 8100 (national), 8101 (Nghệ An), 8102 (Thanh Hóa).
+# fixtures/topologies/demo.yaml), published on fixed ports 8100 (national), 8101 (Nghệ An), 8102 (Thanh Hóa), 8103 (Cao Bằng, Bkav).
 # State (SQLite files, logs, endpoints.json) lives in the /data volume.
 FROM python:3.11-slim
 
@@ -23,7 +23,7 @@ RUN pip install . \
 
 USER lienthong
 VOLUME ["/data"]
-EXPOSE 8100 8101 8102
+EXPOSE 8100 8101 8102 8103
 STOPSIGNAL SIGTERM
 
 CMD ["lienthong", "sim", "up", "--topology", "fixtures/topologies/demo.yaml", "--state-dir", "/data", "--host", "0.0.0.0", "--base-port", "8100"]

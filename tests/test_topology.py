@@ -53,9 +53,13 @@ def test_minimal_loads_in_file_order() -> None:
 def test_demo_has_the_promised_agencies() -> None:
     topo = load_topology(DEMO)
     assert [a.id for a in topo.national.agencies] == ["000.00.00.G22", "000.00.00.G14", "000.00.98.G14"]
-    h41, h56 = topo.provinces
-    assert (h41.level1, len(h41.agencies)) == ("H41", 22)
-    assert (h56.level1, len(h56.agencies)) == ("H56", 4)
+    h41, h56, h14 = topo.provinces
+    assert (h41.level1, len(h41.agencies), h41.protocol) == ("H41", 22, "vxp")
+    assert (h56.level1, len(h56.agencies), h56.protocol) == ("H56", 4, "vxp")
+    # Cao Bằng runs Bkav's axis (profile B): a conformant vendor and five faulty ones (issue 27)
+    assert (h14.level1, len(h14.agencies), h14.protocol) == ("H14", 9, "bkav")
+    bkav_profiles = [str(a.extra.get("profile", "conformant")) for a in h14.agencies if not a.extra.get("harness")]
+    assert "conformant" in bkav_profiles and len(set(bkav_profiles) - {"conformant"}) >= 5
     vendors = [a for a in h41.agencies if a.extra.get("harness") != "probe"]
     assert {a.parent for a in vendors[1:]} == {"000.00.00.H41"}
     assert "UBND thành phố Vinh" in {a.name for a in h41.agencies}
@@ -63,7 +67,14 @@ def test_demo_has_the_promised_agencies() -> None:
     # one vendor per behaviour profile: the demo trial is also the mutation matrix
     assert {str(a.extra.get("profile", "conformant")) for a in vendors} == set(PROFILES)
     probes = [a.id for _, a in topo.agencies() if a.extra.get("harness") == "probe"]
-    assert probes == ["000.00.98.G14", "000.00.98.H41", "000.00.97.H41", "000.00.98.H56"]
+    assert probes == [
+        "000.00.98.G14",
+        "000.00.98.H41",
+        "000.00.97.H41",
+        "000.00.98.H56",
+        "000.00.98.H14",
+        "000.00.97.H14",
+    ]
 
 
 def test_parent_defaults_to_nearest_ancestor_in_the_topology() -> None:

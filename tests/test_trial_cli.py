@@ -30,9 +30,9 @@ def test_roster_import_prints_the_table(tmp_path: Path) -> None:
     res = run("roster", "--db", str(db), str(DEMO_ROSTER))
     assert res.exit_code == 0, res.output
     assert FINANCE in res.stdout and "Sở Tài chính tỉnh Nghệ An" in res.stdout and "Đơn vị cung cấp" in res.stdout
-    assert "Đã nhập 20 cơ quan, 0 dòng bị từ chối" in res.stdout
+    assert "Đã nhập 26 cơ quan, 0 dòng bị từ chối" in res.stdout
     with CampaignStore.open(db) as store:
-        assert len(store.roster()) == 20
+        assert len(store.roster()) == 26
 
 
 def test_roster_with_bad_rows_exits_one_and_keeps_good_rows(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_status_table(tmp_path: Path) -> None:
     assert "Hoàn thành" in finance and "Chưa" not in finance and "K" not in finance and "Trễ hạn" not in finance
     home = next(line for line in lines if "000.00.05.H41" in line)
     assert "Chưa hoàn thành" in home and " K " in home and "Trễ hạn" in home
-    assert "1/20 cơ quan hoàn thành; 19 cơ quan trễ hạn." in res.stdout
+    assert "1/26 cơ quan hoàn thành; 25 cơ quan trễ hạn." in res.stdout
     assert run("status", "--db", db).stdout == res.stdout  # latest round by default
     narrow = run("status", "--db", db, columns=80)
     assert "ĐĐĐ ĐĐĐ ĐĐĐ ĐĐĐ" in narrow.stdout and "K–– ––– ––– –––" in narrow.stdout

@@ -39,7 +39,7 @@ def test_a_partial_run_keeps_every_agency_in_the_reports(tmp_path: Path) -> None
     store = CampaignStore.open(str(tmp_path / "trial.sqlite3"))
     try:
         roster = [e.organ_id for e in store.roster()]
-        assert len(roster) == 20
+        assert len(roster) == 26
         appendices = {f["organ_id"] for f in manifest["files"] if f["kind"] == "appendix-pdf"}
         assert appendices == set(roster), "every agency keeps its appendix in the manifest"
         for organ in roster:

@@ -174,10 +174,17 @@ def test_utf16_export_and_write_csv_round_trip(tmp_path: Path) -> None:
     assert read_roster(out) == (entries, [])
 
 
-def test_demo_roster_lists_the_non_probe_agencies_of_nghe_an() -> None:
+def test_demo_roster_lists_the_vendors_of_nghe_an_and_of_the_bkav_province() -> None:
+    """The demo roster mixes provinces of both profiles: every Nghệ An vendor (VNPT's axis), and
+    Cao Bằng's vendors (Bkav's axis) except its People's Committee, which is not on trial."""
     topology = load_topology(REPO_ROOT / "fixtures" / "topologies" / "demo.yaml")
-    province = next(p for p in topology.provinces if p.level1 == "H41")
-    wanted = {a.id: a.name for a in province.agencies if a.extra.get("harness") != "probe"}
+    wanted = {
+        a.id: a.name
+        for p in topology.provinces
+        if p.level1 in ("H41", "H14")
+        for a in p.agencies
+        if a.extra.get("harness") != "probe" and a.id != "000.00.00.H14"
+    }
     entries, errors = read_roster(REPO_ROOT / "fixtures" / "rosters" / "demo.csv")
     assert errors == []
     assert {e.organ_id: e.name for e in entries} == wanted

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from harness.edxml import model as m
 from harness.edxml.parser import parse_package
+from harness.errors import LienthongError
+from harness.transport.bkav import BkavClient
+from harness.transport.mailbox import SyncBkavMailbox, SyncMailbox, SyncVxpMailbox
 from harness.transport.vxp import MessageType, VxpClient
 
 
@@ -54,13 +57,21 @@ def read_mail(doc_id: str, kind: MessageType, data: bytes) -> Mail:
     return mail
 
 
+class WrongProtocol(LienthongError):
+    """A check that speaks one axis protocol itself was given a probe on an axis of the other."""
+
+
 class Probe:
-    def __init__(self, organ: m.Organization, client: VxpClient, *, role: str = "") -> None:
+    """Sends and collects through a protocol-neutral mailbox, so the same run-tests judge systems on
+    a VXP (profile A) or an EdocService (profile B) axis; `client`/`bkav` give checks that speak one
+    protocol itself the raw client."""
+
+    def __init__(self, organ: m.Organization, mailbox: SyncMailbox, *, role: str = "") -> None:
         assert organ.organ_id is not None
         self.organ = organ
         self.organ_id: str = organ.organ_id
         self.role = role
-        self.client = client
+        self.mailbox = mailbox
         self.mail: list[Mail] = []
         self._lock = threading.Lock()
         self._fetch_lock = threading.Lock()
@@ -69,11 +80,29 @@ class Probe:
     def __repr__(self) -> str:
         return f"Probe({self.organ_id}, {self.role})"
 
+    @property
+    def protocol(self) -> str:
+        return self.mailbox.protocol
+
+    @property
+    def client(self) -> VxpClient:
+        """The probe's VXP client (profile A axes only)."""
+        if not isinstance(self.mailbox, SyncVxpMailbox):
+            raise WrongProtocol(f"Đơn vị kiểm thử {self.organ_id} ở trục nói {self.protocol}, không phải VXP.")
+        return self.mailbox.client
+
+    @property
+    def bkav(self) -> BkavClient:
+        """The probe's EdocService client (profile B axes only)."""
+        if not isinstance(self.mailbox, SyncBkavMailbox):
+            raise WrongProtocol(f"Đơn vị kiểm thử {self.organ_id} ở trục nói {self.protocol}, không phải EdocService.")
+        return self.mailbox.client
+
     def close(self) -> None:
-        self.client.close()
+        self.mailbox.close()
 
     def send(self, data: bytes, *, message_type: MessageType = MessageType.EDOC) -> str:
-        return self.client.send_edoc(data, sender=self.organ_id, message_type=message_type)
+        return self.mailbox.send(data, self.organ_id, message_type)
 
     def collect(self, max_age: float = 0.0) -> None:
         """Fetch and acknowledge everything waiting (one fetcher at a time); skipped when another
@@ -83,10 +112,10 @@ class Probe:
                 return
             self._last_collect = time.monotonic()
             for kind in (MessageType.EDOC, MessageType.STATUS):
-                for item in self.client.get_received_edoc_list(kind):
-                    data = self.client.get_edoc(item.doc_id)
-                    mail = read_mail(item.doc_id, kind, data)
-                    self.client.update_status(item.doc_id, "done")
+                for doc_id in self.mailbox.waiting(kind):
+                    data = self.mailbox.fetch(doc_id, kind)
+                    mail = read_mail(doc_id, kind, data)
+                    self.mailbox.ack(doc_id)
                     with self._lock:
                         self.mail.append(mail)
 

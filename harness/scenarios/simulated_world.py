@@ -141,9 +141,9 @@ class SimulatedWorld:
         for organ, name in self.profiles.items():
             if organ in organs:
                 args += ["--profile", f"{organ}={name}"]
-        log = (directory / "host.log").open("ab")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        with (directory / "host.log").open("ab") as log:  # the child keeps its own descriptor
+            return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
 
     def hosted(self, index: int = 0) -> dict[str, Any]:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from harness.scenarios.probe import Probe
 from harness.scenarios.results import Recorder
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.signing.verify import TrustConfig
+from harness.transport.mailbox import open_sync_mailbox
 from harness.transport.sim_control import AxisWatch
-from harness.transport.vxp import VxpClient
 from simulators.topology import Topology
 
 ROLES_VI = {
@@ -53,6 +53,8 @@ class Agency:
     system_id: str
     secret: str
     extra: dict[str, Any] = field(default_factory=dict)
+    protocol: str = "vxp"
+    """What its axis speaks: "vxp" (profile A) or "bkav" (profile B, EdocService)."""
 
     @property
     def is_probe(self) -> bool:
@@ -73,6 +75,7 @@ class Axis:
     role: str
     endpoint: str
     control_url: str | None
+    protocol: str = "vxp"
 
 
 def pki_for(agencies: list[Agency], directory: Path | None = None, seed: str = DEFAULT_SEED) -> TestPki:
@@ -119,14 +122,14 @@ class World:
         """Point the harness at another URL for an axis (a real axis under test): every agency of
         that axis uses it, and the simulator's control plane is no longer available there."""
         old = self.axes[axis_code]
-        self.axes[axis_code] = Axis(old.code, old.name, old.role, endpoint, None)
+        self.axes[axis_code] = replace(old, endpoint=endpoint, control_url=None)
         with self._lock:
             watch = self._watches.pop(axis_code, None)
             if watch is not None:
                 watch.close()
             for a in list(self.agencies.values()):
                 if a.axis == axis_code:
-                    self.agencies[a.id] = Agency(a.id, a.name, a.axis, endpoint, a.system_id, a.secret, a.extra)
+                    self.agencies[a.id] = replace(a, endpoint=endpoint)
                     probe = self._probes.pop(a.id, None)
                     if probe is not None:
                         probe.close()
@@ -141,10 +144,20 @@ class World:
                 raise WorldError(f"Không đọc được {source}: {exc}") from exc
         else:
             data = source
-        axes = [Axis(a["code"], a["name"], a["role"], a["endpoint"], a.get("control_url")) for a in data["axes"]]
+        axes = [
+            Axis(a["code"], a["name"], a["role"], a["endpoint"], a.get("control_url"), a.get("protocol", "vxp"))
+            for a in data["axes"]
+        ]
         agencies = [
             Agency(
-                a["id"], a["name"], a["axis"], a["endpoint"], a["system_id"], a["secret"], dict(a.get("extra") or {})
+                a["id"],
+                a["name"],
+                a["axis"],
+                a["endpoint"],
+                a["system_id"],
+                a["secret"],
+                dict(a.get("extra") or {}),
+                a.get("protocol", "vxp"),
             )
             for a in data["agencies"]
         ]
@@ -200,6 +213,8 @@ class World:
         with self._lock:
             if organ_id not in self._probes:
                 agency = self.agencies[organ_id]
-                client = VxpClient(agency.endpoint, agency.system_id, agency.secret)
-                self._probes[organ_id] = Probe(agency.organization(), client, role=role)
+                mailbox = open_sync_mailbox(
+                    agency.protocol, agency.endpoint, agency.system_id, agency.id, agency.secret
+                )
+                self._probes[organ_id] = Probe(agency.organization(), mailbox, role=role)
             return self._probes[organ_id]

@@ -24,6 +24,12 @@ def journal_time(entry: dict[str, Any]) -> float:
     return datetime.fromisoformat(str(entry["ts"])).timestamp()
 
 
+def sent_as(delivery: dict[str, Any], sent_id: str) -> bool:
+    """Whether a delivery row (`AxisWatch.deliveries`) carries the package its sender's axis call
+    named `sent_id`: VXP's DocId, or EdocService's numeric docId (profile B)."""
+    return delivery["sender_doc_id"] == sent_id or str(delivery.get("sender_number", "")) == sent_id
+
+
 class AxisWatch:
     def __init__(self, control_url: str, *, timeout: float = 30.0, token: str = "") -> None:
         self.control_url = control_url.rstrip("/").removesuffix("/_sim")

@@ -24,8 +24,8 @@ from harness.backchannel.models import (
 from harness.edxml import model as m
 from harness.edxml.factory import STATUS_DESCRIPTIONS
 from harness.edxml.parser import parse_package
+from harness.transport.mailbox import MailboxError
 from simulators.agency.inbox import REQUEST_KINDS, Inbox, business
-from simulators.agency.mailbox import MailboxError
 from simulators.agency.outbox import Outbox
 from simulators.agency.state import Mode, bad_request, iso
 from simulators.agency.store import TERMINAL, Row

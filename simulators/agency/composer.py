@@ -24,7 +24,7 @@ from harness.edxml.parser import parse_package
 from harness.ids import InvalidIdentifier, parse_agency_id
 from harness.pdf.doctypes import UnknownDocType, doc_type
 from harness.signing.documents import signed_pilot_document
-from simulators.agency.mailbox import MailboxError
+from harness.transport.mailbox import MailboxError
 from simulators.agency.state import AgencyState, bad_request, in_thread, iso
 
 log = logging.getLogger(__name__)

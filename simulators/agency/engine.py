@@ -34,10 +34,10 @@ from typing import Any
 
 import httpx
 
+from harness.transport.mailbox import MailboxError
 from simulators.agency.checks import Checks
 from simulators.agency.clerk import Clerk
 from simulators.agency.composer import Composer
-from simulators.agency.mailbox import MailboxError
 from simulators.agency.state import Connection, Mode, Timing
 
 log = logging.getLogger(__name__)

@@ -76,10 +76,14 @@ class Inbox(AgencyState):
             if not self.codes.intersection(addressed):
                 problem = f"Gói tin không gửi cho đơn vị {self.organ_id} (nơi nhận: {', '.join(addressed) or 'trống'})."
         if problem and (doc is None or not self.behaviour.acks_broken_packages):
+            reason = f"Gói tin lỗi, không tiếp nhận: {problem}"[:500]
             if self.behaviour.acks_broken_packages:
                 await self.mailbox.ack(axis_doc_id)
+            elif doc is not None and not self.mailbox.refuses:
+                self._refuse_with_status(axis_doc_id, doc, data, reason)
+                await self.mailbox.ack(axis_doc_id)
             else:
-                await self.mailbox.refuse(axis_doc_id, f"Gói tin lỗi, không tiếp nhận: {problem}"[:500])
+                await self.mailbox.refuse(axis_doc_id, reason)
             log.info("%s: %s refused: %s", self.organ_id, axis_doc_id, problem)
             return False
         assert doc is not None
@@ -99,6 +103,28 @@ class Inbox(AgencyState):
         )
         await self.mailbox.ack(axis_doc_id)
         return True
+
+    def _refuse_with_status(self, axis_doc_id: str, doc: m.EdocPackage, data: bytes, reason: str) -> None:
+        """Refuse a readable broken package with status 02 to its sender: the way left when the axis
+        protocol has no refusal of its own (EdocService only confirms). Kept as a rejected entry."""
+        kind, _ = business(doc)
+        with self.store.tx():
+            reg = self.store.register(
+                {
+                    "axis_doc_id": axis_doc_id,
+                    "document_id": doc.document_id or axis_doc_id,
+                    "from_code": (doc.from_.organ_id if doc.from_ is not None else None) or "",
+                    "doc_type": (doc.document_type.type_name or "") if doc.document_type else "",
+                    "priority": (doc.other_info.priority if doc.other_info is not None else None) or "0",
+                    "business_type": kind,
+                    "state": "rejected",
+                    "verdict": "reject",
+                    "findings": reason,
+                    "reason": reason,
+                    "package": data,
+                }
+            )
+            self.store.queue_status(reg, "02", reason if self.behaviour.reason_on_reject else "")
 
     @staticmethod
     def _reason_of(doc: m.EdocPackage) -> str:

@@ -12,8 +12,8 @@ from harness.edxml import build
 from harness.edxml import model as m
 from harness.edxml.factory import status_for
 from harness.edxml.parser import parse_package
+from harness.transport.mailbox import MailboxError
 from harness.transport.vxp import MessageType
-from simulators.agency.mailbox import MailboxError
 from simulators.agency.state import AgencyState
 from simulators.agency.store import Row
 

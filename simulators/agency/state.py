@@ -24,7 +24,7 @@ from harness.edxml import model as m
 from harness.edxml.formats import ICT
 from harness.pki import TestPki
 from harness.signing.verify import TrustConfig
-from simulators.agency.mailbox import Mailbox, open_mailbox
+from harness.transport.mailbox import Mailbox, open_mailbox
 from simulators.agency.profiles import CONFORMANT, Behaviour
 from simulators.agency.store import AgencyStore
 

@@ -13,6 +13,7 @@ from harness.backchannel.models import Action
 from harness.scenarios.context import ScenarioContext
 from harness.scenarios.probe import Probe
 from harness.scenarios.world import ROLE_OF_PHRASE, ROLES_VI
+from harness.transport.mailbox import operation_for
 from harness.transport.sim_control import AxisWatch
 from harness.transport.vxp.wire import Operation
 
@@ -37,6 +38,11 @@ def sut_id_of(ctx: ScenarioContext) -> str:
 
 def axis_watch(ctx: ScenarioContext) -> AxisWatch:
     return ctx.world.watch(ctx.require_sut().axis)
+
+
+def sut_operation(ctx: ScenarioContext, operation: Operation) -> str:
+    """The name the system's axis journals (and faults) the work of a VXP operation under."""
+    return operation_for(ctx.require_sut().protocol, operation)
 
 
 def recipients(ctx: ScenarioContext, phrase: str) -> list[Probe]:
@@ -104,7 +110,7 @@ class Watchdog:
             last = refused[-1]
             return f"trục từ chối mọi lần gọi của hệ thống ({last['http_status']} {last['error_desc']})"
         if self.code is not None:
-            sends = [r for r in refused if r["operation"] == Operation.SEND_EDOC.value]
+            sends = [r for r in refused if r["operation"] == sut_operation(self.ctx, Operation.SEND_EDOC)]
             if sends:
                 return f"trục từ chối gói tin hệ thống gửi: {sends[-1]['http_status']} {sends[-1]['error_desc']}"
         if self.code in IMMEDIATE:

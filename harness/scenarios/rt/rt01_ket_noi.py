@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from harness.scenarios.context import ScenarioContext
-from harness.scenarios.rt.common import axis_watch, wait_until
+from harness.scenarios.rt.common import axis_watch, sut_operation, wait_until
+from harness.transport.mailbox import MailboxError, open_sync_mailbox
 from harness.transport.sim_control import journal_time
-from harness.transport.vxp import MessageType, VxpClient, VxpError
+from harness.transport.vxp import MessageType
 from harness.transport.vxp.wire import Operation
 
 
@@ -31,23 +32,25 @@ def sut_calls_ok(ctx: ScenarioContext) -> None:
 
 def sut_in_directory(ctx: ScenarioContext) -> None:
     sut = ctx.require_sut()
-    codes = {str(a.get("code") or a.get("id") or "") for a in ctx.probe("local").client.get_agencies_list()}
+    codes = {code for code, _ in ctx.probe("local").mailbox.directory()}
     if sut.id not in codes:
         raise ctx.fail("RT-01", f"Mã định danh {sut.id} không có trong danh bạ của trục.")
 
 
 def sut_read_directory(ctx: ScenarioContext) -> None:
     sut = ctx.require_sut()
-    rows = axis_watch(ctx).journal(system_id=sut.system_id, operation=Operation.GET_AGENCIES_LIST.value)
+    rows = axis_watch(ctx).journal(system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_AGENCIES_LIST))
     if not any(r["status"] == "OK" for r in rows):
         raise ctx.fail("RT-01", f"Hệ thống {sut.system_id} chưa đọc được danh bạ cơ quan (getAgenciesList) từ trục.")
 
 
 def wrong_credentials_refused(ctx: ScenarioContext) -> None:
     sut = ctx.require_sut()
-    with VxpClient(sut.endpoint, sut.system_id, sut.secret + "-sai") as client:
-        try:
-            client.get_received_edoc_list(MessageType.EDOC)
-        except VxpError:
-            return
+    mailbox = open_sync_mailbox(sut.protocol, sut.endpoint, sut.system_id, sut.id, sut.secret + "-sai")
+    try:
+        mailbox.waiting(MessageType.EDOC)
+    except MailboxError:
+        return
+    finally:
+        mailbox.close()
     raise ctx.fail("RT-01", f"Trục chấp nhận khóa bí mật sai của hệ thống {sut.system_id}.")

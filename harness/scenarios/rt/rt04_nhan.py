@@ -16,8 +16,17 @@ from harness.edxml.rules.sequence import SequenceChecker
 from harness.edxml.validate import inspect
 from harness.scenarios.context import Inbound, NotApplicable, ScenarioContext
 from harness.scenarios.probe import Mail, Probe, statuses_for
-from harness.scenarios.rt.common import IMMEDIATE, Watchdog, announce, axis_watch, sut_id_of, wait_until, wait_watched
-from harness.transport.sim_control import journal_time
+from harness.scenarios.rt.common import (
+    IMMEDIATE,
+    Watchdog,
+    announce,
+    axis_watch,
+    sut_id_of,
+    sut_operation,
+    wait_until,
+    wait_watched,
+)
+from harness.transport.sim_control import journal_time, sent_as
 from harness.transport.vxp.wire import Operation
 
 
@@ -52,7 +61,7 @@ def inbound_of(ctx: ScenarioContext) -> Inbound:
 
 
 def deliveries_of(ctx: ScenarioContext, sender_doc_id: str) -> list[dict[str, object]]:
-    return [d for d in axis_watch(ctx).deliveries(receiver=sut_id_of(ctx)) if d["sender_doc_id"] == sender_doc_id]
+    return [d for d in axis_watch(ctx).deliveries(receiver=sut_id_of(ctx)) if sent_as(d, sender_doc_id)]
 
 
 def fetched(ctx: ScenarioContext, *, deadline: float | None = None, count: int = 1) -> list[dict[str, object]]:
@@ -89,7 +98,9 @@ def poll_cadence(ctx: ScenarioContext) -> None:
     start = time.time()
     time.sleep(ctx.deadlines.observe)
     end = time.time()
-    rows = axis_watch(ctx).journal(system_id=sut.system_id, operation=Operation.GET_RECEIVED_EDOC_LIST.value)
+    rows = axis_watch(ctx).journal(
+        system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST)
+    )
     times = sorted(t for t in (journal_time(r) for r in rows if r["status"] == "OK") if start <= t <= end)
     edges = [start, *times, end]
     gap = max(b - a for a, b in itertools.pairwise(edges))

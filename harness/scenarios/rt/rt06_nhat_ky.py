@@ -9,7 +9,9 @@ from harness.scenarios.context import ScenarioContext
 from harness.scenarios.probe import Mail
 from harness.scenarios.rt.common import axis_watch, sut_id_of, wait_until
 from harness.scenarios.rt.rt03_gui import outbound_mails, outbound_of
-from harness.transport.vxp import MessageType, VxpError
+from harness.transport.mailbox import MailboxError
+from harness.transport.sim_control import sent_as
+from harness.transport.vxp import MessageType
 
 
 def probe_returns_statuses(ctx: ScenarioContext, codes: list[str]) -> None:
@@ -23,11 +25,11 @@ def probe_returns_statuses(ctx: ScenarioContext, codes: list[str]) -> None:
     for code in codes:
         try:
             ids.append(probe.send(build(status_for(package, probe.organ, code)), message_type=MessageType.STATUS))
-        except VxpError as exc:
+        except MailboxError as exc:
             raise ctx.fail(
                 "RT-06",
                 f"Không trả được trạng thái {code} cho văn bản của hệ thống: trục từ chối "
-                f"({exc.reply.error_code} {exc.reply.error_desc}); văn bản gốc có thông tin không nhất quán.",
+                f"({exc.code} {exc.description}); văn bản gốc có thông tin không nhất quán.",
             ) from exc
     ctx.data["status_ids"] = ids
 
@@ -37,7 +39,7 @@ def statuses_fetched(ctx: ScenarioContext) -> None:
     sut = sut_id_of(ctx)
 
     def acked() -> bool:
-        rows = [d for d in axis_watch(ctx).deliveries(receiver=sut) if d["sender_doc_id"] in ids]
+        rows = [d for d in axis_watch(ctx).deliveries(receiver=sut) if any(sent_as(d, x) for x in ids)]
         return len([d for d in rows if d["state"] == "done"]) >= len(ids)
 
     if not wait_until(acked, ctx.deadlines.fetch, ctx.deadlines.poll):

@@ -12,6 +12,7 @@ from harness.scenarios.probe import Mail, documents_from
 from harness.scenarios.rt.common import axis_watch, sut_id_of, wait_until
 from harness.scenarios.rt.rt03_gui import outbound_of
 from harness.scenarios.rt.rt04_nhan import inbound_of
+from harness.transport.sim_control import sent_as
 
 
 def probe_follow_up(ctx: ScenarioContext, kind: str) -> None:
@@ -28,7 +29,7 @@ def probe_follow_up(ctx: ScenarioContext, kind: str) -> None:
     def pending() -> bool:
         entries = driver.received(inbound.document_id, probe.organ_id)
         if entries is None:
-            rows = [d for d in axis_watch(ctx).deliveries(receiver=sut) if d["sender_doc_id"] == doc_id]
+            rows = [d for d in axis_watch(ctx).deliveries(receiver=sut) if sent_as(d, doc_id)]
             return any(d["state"] in ("done", "fail") for d in rows)
         return any(e.pending_request for e in entries)
 

@@ -6,7 +6,7 @@ import time
 
 from harness.edxml import build
 from harness.scenarios.context import ScenarioContext
-from harness.scenarios.rt.common import axis_watch, sut_id_of, wait_until
+from harness.scenarios.rt.common import axis_watch, sut_id_of, sut_operation, wait_until
 from harness.scenarios.rt.rt04_nhan import deliveries_of, inbound_of, probe_sends, status_arrives
 from harness.transport.sim_control import journal_time
 from harness.transport.vxp.wire import Operation
@@ -18,7 +18,9 @@ def next_listing(ctx: ScenarioContext, after: int) -> bool:
     watch = axis_watch(ctx)
 
     def listed() -> bool:
-        rows = watch.journal(system_id=sut.system_id, operation=Operation.GET_RECEIVED_EDOC_LIST.value, after=after)
+        rows = watch.journal(
+            system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST), after=after
+        )
         return bool(rows)
 
     return wait_until(listed, ctx.deadlines.poll_gap * 3, 0.02)
@@ -37,7 +39,9 @@ def flash_after_normal(ctx: ScenarioContext, normal: int) -> None:
     watch = axis_watch(ctx)
     packages = [ctx.world.kit.document(probe.organ, [sut.organization()]) for _ in range(normal)]
     flash = ctx.world.kit.document(probe.organ, [sut.organization()], priority="3")
-    fault = watch.add_fault(kind="error", operation=Operation.GET_RECEIVED_EDOC_LIST.value, agency=sut.system_id)
+    fault = watch.add_fault(
+        kind="error", operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST), agency=sut.system_id
+    )
     ctx.cleanups.append(lambda: watch.remove_fault(fault))
     for package in packages:
         probe.send(build(package))
@@ -74,11 +78,11 @@ def flash_fetched_in_time(ctx: ScenarioContext) -> None:
     _, released = ctx.data["flash"]
     sut = ctx.require_sut()
     watch = axis_watch(ctx)
-    listing = Operation.GET_RECEIVED_EDOC_LIST.value
+    listing = sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST)
 
     def fetched_at() -> float | None:
         ids = {d["doc_id"] for d in deliveries_of(ctx, inbound.axis_doc_id)}
-        rows = watch.journal(system_id=sut.system_id, operation=Operation.GET_EDOC.value)
+        rows = watch.journal(system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_EDOC))
         times = [journal_time(r) for r in rows if r["status"] == "OK" and ids & set(r["doc_ids"])]
         return min(times) if times else None
 

@@ -40,6 +40,16 @@ class Operation(StrEnum):
     CHECK_EXIST_DOCUMENT = "checkExistDocument"
 
 
+VXP_COUNTERPART = {
+    Operation.SEND_DOCUMENT: "sendEdoc",
+    Operation.GET_PENDING_DOC_IDS: "getReceivedEdocList",
+    Operation.GET_DOCUMENT: "getEdoc",
+    Operation.CONFIRM_RECEIVED: "updateStatus",
+    Operation.GET_ORGANIZATIONS: "getAgenciesList",
+}
+"""The VXP operation each EdocService operation does the work of (checkExistDocument has none)."""
+
+
 METHOD = {
     Operation.SEND_DOCUMENT: "POST",
     Operation.GET_PENDING_DOC_IDS: "GET",
