@@ -36,6 +36,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--sut-profile", default=None, help="hồ sơ hành vi của cơ quan mô phỏng được kiểm thử")
     g.addoption("--axis", default=None, help="mã trục được kiểm thử cho AX-* (mặc định trục tỉnh đầu tiên)")
     g.addoption("--axis-url", default=None, help="địa chỉ một trục thật cho AX-* (thay trục mô phỏng)")
+    g.addoption(
+        "--axis-protocol",
+        default=None,
+        choices=("vxp", "bkav"),
+        help="giao thức của trục được kiểm thử: vxp (trục VNPT) hoặc bkav (EdocService); mặc định theo cấu hình",
+    )
     g.addoption("--time", default="compressed", choices=sorted(PRESETS), help="thời hạn: nén (demo, CI) hay thật")
     g.addoption("--time-scale", type=float, default=1.0, help="nhân mọi thời hạn với hệ số này (máy chậm)")
     g.addoption("--round", default="", help="tên đợt chạy thử")
@@ -105,11 +111,17 @@ class Session:
             )
             self.world = self.sim.start()
         axis = _opt(config, "axis")
+        axis_protocol = _opt(config, "axis_protocol")
+        if not axis and axis_protocol:  # the first provincial axis that speaks it, when there is one
+            provinces = [a for a in self.world.axes.values() if a.role == "provincial"]
+            axis = next((a.code for a in provinces if a.protocol == axis_protocol), None)
         if axis:
             self.world.home_axis = axis
         axis_url = _opt(config, "axis_url")
         if axis_url:
-            self.world.override_endpoint(self.world.home_axis, axis_url)
+            self.world.override_endpoint(self.world.home_axis, axis_url, axis_protocol)
+        elif axis_protocol:
+            self.world.set_protocol(self.world.home_axis, axis_protocol)
         self.driver = self._driver() if self.sut_id else None
 
     def _driver(self) -> Any:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from harness.transport.vxp import MessageType
 from load.payloads import token_of
 from load.records import ACKED, SENT, Record, Recorder
 
@@ -215,17 +216,32 @@ def account_from_records(records: list[Record]) -> Accounting:
     return result
 
 
-class ReceivedLike(Protocol):
-    doc_id: str
-    to: str
-
-
 class Mailbox(Protocol):
-    """What draining needs from one agency's client: list, fetch, acknowledge (VxpClient fits)."""
+    """What draining needs from one agency's mailbox: list, fetch, acknowledge (harness.transport.mailbox)."""
 
-    def get_received_edoc_list(self, message_type: str) -> Sequence[ReceivedLike]: ...
-    def get_edoc(self, doc_id: str) -> bytes: ...
-    def update_status(self, doc_id: str, status: str) -> object: ...
+    def listing(self, kind: MessageType) -> Sequence[tuple[str, str]]: ...
+    def fetch(self, doc_id: str, kind: MessageType) -> bytes: ...
+    def ack(self, doc_id: str) -> None: ...
+
+
+def in_axis_ids(records: list[Record], deliveries: Iterable[dict[str, Any]]) -> list[Record]:
+    """The records with EdocService's numeric ids (profile B: a package's docId, a delivery's docId)
+    replaced by the axis' own DocIds, so one accounting serves both protocols; VXP ids stay as they are."""
+    packages: dict[str, str] = {}
+    numbers: dict[str, str] = {}
+    for d in deliveries:
+        if d.get("sender_number") is not None:
+            packages[str(d["sender_number"])] = str(d["sender_doc_id"])
+        if d.get("number") is not None:
+            numbers[str(d["number"])] = str(d["doc_id"])
+    if not packages and not numbers:
+        return records
+    out: list[Record] = []
+    for r in records:
+        doc_id = str(r.get("doc_id", ""))
+        table = packages if r.get("t") == SENT else numbers if r.get("t") == ACKED else {}
+        out.append({**r, "doc_id": table[doc_id]} if doc_id.isdigit() and doc_id in table else r)
+    return out
 
 
 def drain(
@@ -241,30 +257,30 @@ def drain(
     `drain`. Returns how many deliveries were drained.
     """
     drained = 0
-    for code, client in mailboxes:
-        for message_type in ("edoc", "status"):
+    for code, mailbox in mailboxes:
+        for kind in (MessageType.EDOC, MessageType.STATUS):
             for _ in range(rounds):
                 try:
-                    items = client.get_received_edoc_list(message_type)
+                    items = mailbox.listing(kind)
                 except Exception as exc:
                     if on_error:
                         on_error(code, exc)
                     break
                 if not items:
                     break
-                for item in items:
+                for doc_id, to in items:
                     try:
-                        data = client.get_edoc(item.doc_id)
-                        client.update_status(item.doc_id, DONE)
+                        data = mailbox.fetch(doc_id, kind)
+                        mailbox.ack(doc_id)
                     except Exception as exc:
                         if on_error:
                             on_error(code, exc)
                         continue
                     read = token_of(data)
                     recorder.acked(
-                        kind=read[0] if read else message_type,
-                        receiver=item.to or code,
-                        doc_id=item.doc_id,
+                        kind=read[0] if read else kind.value,
+                        receiver=to or code,
+                        doc_id=doc_id,
                         token=read[1] if read else None,
                         phase="drain",
                     )
@@ -272,11 +288,14 @@ def drain(
     return drained
 
 
-def accepted_from_journal(rows: Iterable[dict[str, Any]], systems: set[str]) -> dict[str, dict[str, Any]]:
-    """Successful sendEdoc calls of the run's systems, by package DocId (the first of `doc_ids`)."""
+def accepted_from_journal(
+    rows: Iterable[dict[str, Any]], systems: set[str], operation: str = SEND_EDOC
+) -> dict[str, dict[str, Any]]:
+    """Successful sends (`operation`: sendEdoc, or EdocService's sendDocument) of the run's systems,
+    by package DocId (the first of `doc_ids`)."""
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
-        if row.get("operation") != SEND_EDOC or row.get("status") != "OK" or row.get("system_id") not in systems:
+        if row.get("operation") != operation or row.get("status") != "OK" or row.get("system_id") not in systems:
             continue
         ids = row.get("doc_ids") or []
         if ids:

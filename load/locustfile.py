@@ -2,15 +2,17 @@
 
 Run by `lienthong load` (harness/cli/load_cmd.py) in Locust's own processes: importing Locust
 monkey-patches the standard library with gevent, so no module the tests or the harness import may
-import this one. Every request is the real wire format: the harness' `Protocol` builds and signs it
-(HMAC-SHA256, as the VNPT SDK does), Locust's FastHttpUser (geventhttpclient) carries it, and the
-harness' `Reply` reads the answer. Packages come from `load.payloads` (harness builder and PDFs).
+import this one. Every request is the real wire format of the axis' protocol (load/dialects.py): the
+harness' VXP `Protocol` builds and signs it (HMAC-SHA256, as the VNPT SDK does) or its EdocService
+`Protocol` builds it (as Bkav's SDK does), Locust's FastHttpUser (geventhttpclient) carries it, and the
+harness' reply parsers read the answer. Packages come from `load.payloads` (harness builder and PDFs).
 
 Three user classes, weighted by the scenario (load/scenario.yaml):
 
 * `SendingAgency`: an agency sends a document to one to three other agencies of the province;
 * `ReceivingAgency`: polls agencies' mailboxes in turn: getReceivedEdocList -> getEdoc ->
-  updateStatus done, and queues a status return for part of what it received;
+  updateStatus done (EdocService: getPendingDocIds -> getDocument -> confirmReceived), and queues a
+  status return for part of what it received;
 * `StatusReturner`: sends the queued statuses (messagetype=status) to the documents' senders and
   drains the senders' status mailboxes the same way.
 
@@ -23,7 +25,6 @@ have finished their current task (`lienthong_flush`).
 
 from __future__ import annotations
 
-import binascii
 import csv
 import itertools
 import logging
@@ -43,9 +44,8 @@ from locust.runners import MasterRunner, WorkerRunner
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
 from harness.ids import parse_document_id
-from harness.transport.vxp import MessageType, Operation, PreparedRequest, Protocol, ReceivedItem, Reply, VxpError
-from harness.transport.vxp.protocol import data_list
-from harness.transport.vxp.wire import FAIL, ErrorCode
+from harness.transport.vxp import MessageType
+from load.dialects import Answer, Dialect, VxpDialect, Wire, dialect, package_head
 from load.payloads import PackageFactory, token_of
 from load.population import LoadAgency, Population
 from load.records import Recorder, append_records
@@ -63,8 +63,6 @@ STATUS_QUEUE = 10_000
 STATUSES_PER_ITERATION = 5
 READ_BLOCK = 256 * 1024
 """Socket reads of 256 KB instead of geventhttpclient's 4 KB: packages are megabytes."""
-HEAD_B64 = 4 * 8192
-"""Base64 characters of a fetched package decoded for its token (24 KB: the whole envelope)."""
 
 
 class Shared:
@@ -77,7 +75,8 @@ class Shared:
         self.factory: PackageFactory | None = None
         self.recorder = Recorder()
         self.rng = random.Random()
-        self.protocols: dict[str, Protocol] = {}
+        self.wire: Dialect = VxpDialect("", [])
+        """The axis protocol's requests (load/dialects.py): VXP or EdocService."""
         self.agencies: list[LoadAgency] = []
         self.by_code: dict[str, LoadAgency] = {}
         self.statuses: deque[tuple[str, str]] = deque(maxlen=STATUS_QUEUE)
@@ -93,7 +92,7 @@ class Shared:
         self.scenario = scenario
         self.agencies = list(population.agencies)
         self.by_code = population.by_code()
-        self.protocols = {a.code: Protocol(population.endpoint, a.system_id, a.secret) for a in self.agencies}
+        self.wire = dialect(population.protocol, population.endpoint, self.agencies)
         self.factory = PackageFactory(self.agencies[0])
         self.factory.warm(list(scenario.doc_types), [s.bytes for s in scenario.sizes])
         # Processes start their rounds of the mailboxes at different agencies.
@@ -255,22 +254,6 @@ def _flush_workers(environment: Environment, **_: Any) -> None:
 # Users ----------------------------------------------------------------------------------------
 
 
-def package_head(reply: Reply) -> bytes:
-    """The start of the package a getEdoc reply carries, enough for its token.
-
-    Decoding megabytes of base64 per fetch would make the load generator, not the axis, the
-    bottleneck on a small machine; the axis' work (reading, encoding, sending) is the same.
-    """
-    data = reply.body.get("data")
-    try:
-        if not isinstance(data, str) or not data:
-            raise ValueError("no data")
-        return binascii.a2b_base64(data[:HEAD_B64].encode("ascii"))
-    except ValueError:  # binascii.Error and UnicodeEncodeError included
-        bad = Reply(FAIL, ErrorCode.LOCAL.value, "Reply has no base64 data", reply.http_status, reply.body)
-        raise VxpError(Operation.GET_EDOC, bad) from None
-
-
 def _wait(kind: str) -> Callable[[Any], float]:
     def wait_time(self: Any) -> float:
         lo, hi = SHARED.scenario.wait_s[kind]
@@ -280,7 +263,7 @@ def _wait(kind: str) -> Callable[[Any], float]:
 
 
 class AgencySystem(FastHttpUser):
-    """An agency's document system talking VXP to the axis under load."""
+    """An agency's document system talking to the axis under load in the axis' protocol."""
 
     abstract = True
     network_timeout = 120.0
@@ -300,51 +283,46 @@ class AgencySystem(FastHttpUser):
     def on_start(self) -> None:
         SHARED.wait_ready()
 
-    def vxp(
-        self, req: PreparedRequest, name: str, check: Callable[[Reply], object] | None = None
-    ) -> tuple[Reply, Any] | None:
-        """Send one signed request; a FAIL reply (or `check` raising) counts as a failed request."""
-        headers = {k: v.decode("latin-1") for k, v in req.headers.items()}
+    def call(self, wire: Wire, check: Callable[[Answer], object] | None = None) -> tuple[Answer, Any] | None:
+        """Send one request; a refusal (or `check` raising ValueError) counts as a failed request."""
         with self.client.request(
-            req.method,
-            req.url,
-            name=name,
-            headers=headers,
-            data=req.content or None,  # type: ignore[arg-type]  # geventhttpclient sends bytes as they are
+            wire.method,
+            wire.url,
+            name=wire.name,
+            headers=wire.headers,
+            data=wire.content or None,  # type: ignore[arg-type]  # geventhttpclient sends bytes as they are
             catch_response=True,
         ) as response:
-            reply = Reply.parse(response.status_code or 0, response.content or b"")
-            if not reply.ok:
-                response.failure(f"{reply.error_code} {reply.error_desc}"[:300])
+            answer = SHARED.wire.read(response.status_code or 0, response.content or b"")
+            if not answer.ok:
+                response.failure(answer.error[:300])
                 return None
             try:
-                checked = check(reply) if check is not None else None
-            except VxpError as exc:
-                response.failure(str(exc)[:300])
+                checked = check(answer) if check is not None else None
+            except ValueError as exc:
+                response.failure(f"{wire.name}: {exc}"[:300])
                 return None
             response.success()
-            return reply, checked
+            return answer, checked
 
     def drain_mailbox(self, agency: LoadAgency, message_type: MessageType, *, return_statuses: bool) -> None:
         """Poll one mailbox: list, then fetch and acknowledge up to `poll_batch` deliveries."""
-        suffix = "" if message_type is MessageType.EDOC else " status"
-        protocol = SHARED.protocols[agency.code]
-        listed = self.vxp(protocol.get_received_edoc_list(message_type), "getReceivedEdocList" + suffix)
+        wire = SHARED.wire
+        listed = self.call(wire.listing(agency, message_type))
         if listed is None:
             return
-        items = [ReceivedItem.from_json(d) for d in data_list(listed[0])][: SHARED.scenario.poll_batch]
-        for item in items:
-            fetched = self.vxp(protocol.get_edoc(item.doc_id), "getEdoc" + suffix, package_head)
+        for doc_id, to in wire.waiting(listed[0])[: SHARED.scenario.poll_batch]:
+            fetched = self.call(wire.fetch(agency, doc_id, message_type), package_head)
             if fetched is None:
                 continue
             read = token_of(fetched[1])
-            if self.vxp(protocol.update_status(item.doc_id, "done"), "updateStatus" + suffix) is None:
+            if self.call(wire.ack(agency, doc_id, message_type)) is None:
                 continue
-            receiver = item.to or agency.code
+            receiver = to or agency.code
             SHARED.recorder.acked(
                 kind=read[0] if read else str(message_type),
                 receiver=receiver,
-                doc_id=item.doc_id,
+                doc_id=doc_id,
                 token=read[1] if read else None,
             )
             if (
@@ -370,12 +348,11 @@ class SendingAgency(AgencySystem):
         others = [a for a in SHARED.agencies if a.code != sender.code]
         receivers = rng.sample(others, k=min(scenario.pick_fanout(rng), len(others)))
         built = factory.edoc(sender, receivers, doc_type=rng.choice(scenario.doc_types), size=scenario.pick_size(rng))
-        req = SHARED.protocols[sender.code].send_edoc(built.data, sender=sender.code)
-        sent = self.vxp(req, "sendEdoc")
+        sent = self.call(SHARED.wire.send(sender, built.data, MessageType.EDOC))
         if sent is not None:
             SHARED.recorder.sent(
                 kind=built.kind,
-                doc_id=str(sent[0].body.get("DocId", "")),
+                doc_id=SHARED.wire.sent_id(sent[0]),
                 token=built.token,
                 sender=sender.code,
                 receivers=[r.code for r in receivers],
@@ -411,14 +388,11 @@ class StatusReturner(AgencySystem):
             if reporter is None or answered is None:
                 continue
             built = factory.status(reporter, document_id)
-            req = SHARED.protocols[reporter.code].send_edoc(
-                built.data, sender=reporter.code, message_type=MessageType.STATUS
-            )
-            sent = self.vxp(req, "sendEdoc status")
+            sent = self.call(SHARED.wire.send(reporter, built.data, MessageType.STATUS))
             if sent is not None:
                 SHARED.recorder.sent(
                     kind=built.kind,
-                    doc_id=str(sent[0].body.get("DocId", "")),
+                    doc_id=SHARED.wire.sent_id(sent[0]),
                     token=built.token,
                     sender=reporter.code,
                     receivers=[answered.organ_id],

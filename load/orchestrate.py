@@ -11,7 +11,7 @@ import math
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,8 +20,9 @@ import yaml
 
 from harness.errors import LienthongError
 from harness.paths import fixtures_dir
+from harness.transport.mailbox import open_sync_mailbox, operation_for
 from harness.transport.sim_control import AxisWatch, ControlPlaneError
-from harness.transport.vxp import VxpClient
+from harness.transport.vxp.wire import Operation
 from load.accounting import (
     Accounting,
     AxisEvidence,
@@ -29,6 +30,7 @@ from load.accounting import (
     account_from_records,
     account_with_axis,
     drain,
+    in_axis_ids,
 )
 from load.population import Population, from_endpoints, from_topology, grow_province, pick_province
 from load.records import Recorder, read_records
@@ -86,13 +88,24 @@ def prepare_population(
     control_url: str | None,
     control_token: str,
     echo: Echo,
+    protocol: str | None = None,
 ) -> Population:
-    """The population of the run; starts a simulated axis (stopped by `stack`) when there is no target."""
+    """The population of the run; starts a simulated axis (stopped by `stack`) when there is no target.
+
+    `protocol` ("vxp" or "bkav") overrides what the topology or endpoints.json says the axis speaks;
+    for a simulated axis without `province`, the first province already speaking it is chosen."""
     if target is None and endpoints is None:
         topo = load_topology(topology or fixtures_dir() / "topologies" / "demo.yaml")
+        if protocol and not province:
+            province = next((p.code for p in topo.provinces if p.protocol == protocol), None)
         chosen = pick_province(topo, province)
+        if protocol:
+            chosen = replace(chosen, protocol=protocol)
         grown = grow_province(topo, chosen, agencies)
-        echo(f"Khởi động trục tỉnh mô phỏng {chosen.name} ({chosen.code}) với {agencies} cơ quan...")
+        echo(
+            f"Khởi động trục tỉnh mô phỏng {chosen.name} ({chosen.code}, giao thức {chosen.protocol}) "
+            f"với {agencies} cơ quan..."
+        )
         state = stack.enter_context(tempfile.TemporaryDirectory(prefix="lienthong-load-"))
         sim = Simulation.start(grown, state)
         stack.callback(sim.stop)
@@ -107,6 +120,8 @@ def prepare_population(
         assert target is not None
         population = from_topology(pick_province(topo, province), target)
         population.control_url = _origin(target) + "/_sim"  # a simulated axis answers there; probed later
+    if protocol:
+        population.protocol = protocol
     if control_url is not None:
         population.control_url = control_url or None
     population.control_token = control_token or population.control_token
@@ -132,11 +147,11 @@ def _control_plane(population: Population) -> AxisWatch | None:
     return watch
 
 
-def _journal_after(watch: AxisWatch, mark: int) -> list[dict[str, Any]]:
+def _journal_after(watch: AxisWatch, mark: int, operation: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     after = mark
     while True:
-        batch = watch.journal(operation="sendEdoc", after=after, limit=JOURNAL_PAGE)
+        batch = watch.journal(operation=operation, after=after, limit=JOURNAL_PAGE)
         rows.extend(batch)
         if len(batch) < JOURNAL_PAGE:
             return rows
@@ -146,10 +161,11 @@ def _journal_after(watch: AxisWatch, mark: int) -> list[dict[str, Any]]:
 def _drain(population: Population, recorder: Recorder) -> tuple[int, list[str]]:
     errors: list[str] = []
     with ExitStack() as stack:
-        boxes = [
-            (a.code, stack.enter_context(VxpClient(population.endpoint, a.system_id, a.secret)))
-            for a in population.agencies
-        ]
+        boxes = []
+        for a in population.agencies:
+            box = open_sync_mailbox(population.protocol, population.endpoint, a.system_id, a.code, a.secret)
+            stack.callback(box.close)
+            boxes.append((a.code, box))
         count = drain(boxes, recorder, on_error=lambda code, exc: errors.append(f"{code}: {exc}"))
     return count, errors
 
@@ -205,7 +221,8 @@ def run_load(
     )
     mode = f"{workers} worker cục bộ" + (f" + {remote_workers} worker ở máy khác" if remote_workers else "")
     echo(
-        f"Thử tải {population.axis_name or population.axis_code} ({population.endpoint}): {users} người dùng, "
+        f"Thử tải {population.axis_name or population.axis_code} ({population.endpoint}, giao thức "
+        f"{population.protocol}): {users} người dùng, "
         f"{spawn_rate:g} người dùng/s, {seconds} s, {len(population.agencies)} cơ quan, "
         f"{mode if plan.distributed else 'một tiến trình Locust'}; kết quả trong {run_dir}"
     )
@@ -223,8 +240,11 @@ def run_load(
     recorder.flush(records_dir / "drain.jsonl")
     records = read_records(records_dir)
     if watch is not None:
-        accepted = accepted_from_journal(_journal_after(watch, mark), {a.system_id for a in population.agencies})
-        accounting = account_with_axis(records, AxisEvidence(accepted, watch.deliveries()))
+        sends = operation_for(population.protocol, Operation.SEND_EDOC)
+        systems = {a.system_id for a in population.agencies}
+        accepted = accepted_from_journal(_journal_after(watch, mark, sends), systems, sends)
+        deliveries = watch.deliveries()
+        accounting = account_with_axis(in_axis_ids(records, deliveries), AxisEvidence(accepted, deliveries))
         watch.close()
     else:
         accounting = account_from_records(records)
@@ -244,6 +264,7 @@ def run_load(
         "failures": result.failures,
         "target": population.endpoint,
         "axis": population.axis_code,
+        "protocol": population.protocol,
         "users": users,
         "spawn_rate": spawn_rate,
         "duration_s": seconds,

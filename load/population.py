@@ -46,6 +46,8 @@ class Population:
     control_token: str = ""
     axis_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    protocol: str = "vxp"
+    """What the axis speaks: "vxp" (profile A) or "bkav" (profile B, EdocService at the same address)."""
 
     def __post_init__(self) -> None:
         if len(self.agencies) < 2:
@@ -72,6 +74,7 @@ class Population:
             control_token=str(data.get("control_token", "")),
             axis_name=str(data.get("axis_name", "")),
             extra=dict(data.get("extra", {})),
+            protocol=str(data.get("protocol", "vxp")),
         )
 
     def save(self, path: Path) -> None:
@@ -140,6 +143,7 @@ def from_topology(
         agencies=[LoadAgency(a.id, a.name, a.system_id, a.secret) for a in province.agencies],
         control_url=control_url,
         control_token=control_token,
+        protocol=province.protocol,
     )
 
 
@@ -177,6 +181,7 @@ def from_endpoints(path: str | Path, *, axis: str | None = None, target: str | N
         axis_name=str(chosen.get("name", "")),
         agencies=agencies,
         control_url=str(chosen["control_url"]) if chosen.get("control_url") else None,
+        protocol=str(chosen.get("protocol", "vxp")),
     )
 
 

@@ -284,3 +284,39 @@ def test_ax12_fails_when_delivery_is_lost_or_slow(world: World, faults: Any) -> 
     (result,) = run(world, [slow])
     assert result.outcome is Outcome.FAILED, explain(result)
     assert "kết nối chậm" in result.message_vi, result.message_vi
+
+
+BKAV_HOME = "000.00.99.H14"
+BKAV_LOCAL2 = "000.00.97.H14"
+"""Cao Bằng of the demo topology runs Bkav's axis (profile B, issue 27), and its second probe."""
+RUN_ON_PROFILE_B = {"AX-02", "AX-03", "AX-04", "AX-05", "AX-08"}
+
+
+def test_a_profile_b_axis_is_judged_on_what_applies_and_told_why_for_the_rest(world: World) -> None:
+    """The AX suite against a Bkav EdocService axis (probes speak EdocService): the items whose checks
+    go through the probes' mailboxes pass; every other scenario is recorded as not run with the reason
+    (not applicable to EdocService, or a check that still speaks VXP), never silently skipped."""
+    results = [run_scenario(world, s, home_axis=BKAV_HOME) for s in SCENARIOS]
+    assert {r.scenario_id for r in results if r.outcome is Outcome.PASSED} == RUN_ON_PROFILE_B, [
+        explain(r) for r in results if r.scenario_id in RUN_ON_PROFILE_B and r.outcome is not Outcome.PASSED
+    ]
+    for r in results:
+        if r.scenario_id in RUN_ON_PROFILE_B:
+            continue
+        assert r.outcome is Outcome.NOT_RUN, explain(r)
+        assert "trục EdocService của Bkav (hồ sơ B): " in r.message_vi and len(r.message_vi) > 80, r.message_vi
+    not_applicable = [r for r in results if r.message_vi.startswith("Không áp dụng")]
+    assert {r.scenario_id for r in not_applicable} == {"AX-11"} and len(not_applicable) == 3
+
+
+def test_a_dropped_delivery_on_a_profile_b_axis_fails_ax02(world: World) -> None:
+    watch = world.watch(BKAV_HOME)
+    world.deadlines = replace(DEADLINES, fetch=IN_PROVINCE_FETCH)
+    try:
+        watch.add_fault(kind="drop", agency=BKAV_LOCAL2)
+        (result,) = [run_scenario(world, s, home_axis=BKAV_HOME) for s in select(SCENARIOS, ids=["AX-02"])]
+    finally:
+        world.deadlines = DEADLINES
+        watch.remove_fault()
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert f"{BKAV_LOCAL2} không nhận được văn bản 000.00.98.H14," in result.message_vi, result.message_vi

@@ -350,3 +350,16 @@ def test_downloads_carry_the_security_headers(console: Console) -> None:
         assert reply.headers["x-content-type-options"] == "nosniff"
         assert "frame-ancestors 'none'" in reply.headers["content-security-policy"]
         assert reply.headers["referrer-policy"] == "no-referrer"
+
+
+def test_the_console_shows_each_agencys_axis_and_protocol(console: Console) -> None:
+    """The demo roster mixes a VNPT province and a Bkav one (issue 27): the campaign table and the
+    agency page say which axis each agency is tested on and in which protocol."""
+    admin = console.client("quantri")
+    campaign = admin.get("/dot/1").text
+    cells = dict(re.findall(r'<tr data-organ="([^"]+)".*?data-protocol="([a-z]*)"', campaign, re.S))
+    assert cells[A] == "vxp" and cells["000.00.12.H14"] == "bkav", cells
+    assert "000.00.99.H14 · EdocService (trục của Bkav)" in campaign
+    page = admin.get("/co-quan/000.00.12.H14?dot=1").text
+    assert "Trục kiểm thử: Trục liên thông tỉnh Cao Bằng (000.00.99.H14), giao thức EdocService" in page
+    assert "giao thức VXP (trục của VNPT)" in console.client(A).get(f"/co-quan/{A}?dot=1").text

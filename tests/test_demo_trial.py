@@ -88,6 +88,23 @@ def test_the_conformant_agency_is_complete(demo_trial: DemoTrial) -> None:
     assert "PHỤ LỤC" in pdf and "Hoàn thành" in pdf and "Chưa hoàn thành" not in pdf
 
 
+BKAV_CONFORMANT = "000.00.12.H14"
+"""Sở TTTT Cao Bằng: a conformant vendor of the demo's Bkav province (profile B)."""
+
+
+def test_the_appendix_says_which_axis_and_protocol_the_agency_was_tested_on(demo_trial: DemoTrial) -> None:
+    """A roster mixing provinces of both profiles (issue 27): each appendix names its axis and protocol."""
+    for organ, axis, protocol in (
+        (CONFORMANT, "Trục liên thông tỉnh Nghệ An (000.00.99.H41)", "VXP (trục của VNPT)"),
+        (BKAV_CONFORMANT, "Trục liên thông tỉnh Cao Bằng (000.00.99.H14)", "EdocService (trục của Bkav)"),
+    ):
+        line = f"Trục kiểm thử: {axis}, giao thức {protocol}"
+        assert line in docx_text(demo_trial.out / organ / f"phu-luc-{organ}.docx"), organ
+        assert " ".join(line.split()) in " ".join(pdf_text(demo_trial.out / organ / f"phu-luc-{organ}.pdf").split())
+    rows = docx_rows(demo_trial.out / BKAV_CONFORMANT / f"phu-luc-{BKAV_CONFORMANT}.docx")
+    assert all("Đạt" in item_row(rows, t) for t in ("RT-01", "RT-03", "RT-04", "RT-05", "RT-12"))
+
+
 def test_the_appendix_pdf_is_signed_by_the_ict_department(demo_trial: DemoTrial, tmp_path: Path) -> None:
     pki = pki_for_topology(load_topology(TOPOLOGY))
     db = nss_database(pki.root.certificate, tmp_path)

@@ -50,6 +50,7 @@ load:
 def load_run(
     tmp_path: Path, *extra: str, seconds: int = 4
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any], float, Path]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
     (tmp_path / "thresholds.yaml").write_text(THRESHOLDS, encoding="utf-8")
     out = tmp_path / "run"
@@ -115,6 +116,32 @@ def test_dropped_deliveries_fail_the_loss_check(tmp_path: Path) -> None:
     # Distributed mode: the worker's records reached the master.
     assert (out / "worker-1.log").exists()
     assert (out / "records" / "master.jsonl").stat().st_size > 0
+
+
+def test_profile_b_a_bkav_axis_under_load_passes_and_fails_its_loss_check(tmp_path: Path) -> None:
+    """`lienthong load --protocol bkav` (issue 27): the users speak EdocService (sendDocument,
+    getPendingDocIds, getDocument, confirmReceived) with the same mix and the same loss accounting;
+    the same dropped-delivery fault fails it."""
+    result, summary, _, out = load_run(tmp_path / "ok", "--protocol", "bkav")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert summary["protocol"] == "bkav" and summary["ok"], summary["failures"]
+    with (out / "locust_stats.csv").open(encoding="utf-8") as f:
+        rows = {r["Name"]: r for r in csv.DictReader(f)}
+    for name in ("sendDocument", "getPendingDocIds", "getDocument", "confirmReceived", "sendDocument status"):
+        assert int(rows[name]["Request Count"]) > 0, name
+    assert not any(name.startswith(("sendEdoc", "getEdoc", "getReceivedEdocList")) for name in rows), sorted(rows)
+    metrics = {v["metric"] for v in summary["verdicts"]}
+    assert {"docs_per_s", "p95 sendDocument", "p99 getDocument", "p95 confirmReceived"} <= metrics  # VXP limits apply
+    accounting = summary["accounting"]
+    assert accounting["mode"] == "axis" and accounting["ok"], accounting
+    assert accounting["documents"] > 0 and accounting["statuses"] > 0 and accounting["notes"] == []
+    assert accounting["expected"] == accounting["delivered"]
+
+    fault = json.dumps({"kind": "drop", "operation": "sendEdoc", "remaining": 2})
+    result, summary, _, _ = load_run(tmp_path / "drop", "--protocol", "bkav", "--fault", fault, seconds=3)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert summary["accounting"]["lost"] == 2 and summary["accounting"]["duplicated"] == 0
+    assert any("mất 2 lần chuyển phát" in f for f in summary["failures"])
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ import json
 import math
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,14 @@ from harness.edxml.findings import Level
 from harness.edxml.validate import validate
 from harness.ids import parse_document_id
 from harness.pdf import make_spec, render
+from harness.transport.vxp import MessageType
 from load.accounting import (
     AxisEvidence,
     accepted_from_journal,
     account_from_records,
     account_with_axis,
     drain,
+    in_axis_ids,
 )
 from load.payloads import PackageFactory, pad_pdf, status_token, token_of
 from load.population import (
@@ -244,46 +245,58 @@ def test_records_alone_match_tokens_to_receivers() -> None:
     assert len(result.notes) == 2
 
 
-@dataclass
-class Item:
-    doc_id: str
-    to: str
-
-
 class FakeMailbox:
-    def __init__(self, boxes: dict[str, list[tuple[str, bytes]]]) -> None:
+    """A mailbox of harness.transport.mailbox's shape: list (docId, receiver), fetch, acknowledge."""
+
+    def __init__(self, boxes: dict[str, list[tuple[str, bytes]]], receiver: str) -> None:
         self.boxes = boxes
+        self.receiver = receiver
         self.acked: list[str] = []
 
-    def get_received_edoc_list(self, message_type: str) -> list[Item]:
-        return [
-            Item(d, to)
-            for to, (d, _) in ((k, v) for k, items in self.boxes.items() for v in items if k == message_type)
-        ]
+    def listing(self, kind: MessageType) -> list[tuple[str, str]]:
+        return [(d, self.receiver) for d, _ in self.boxes.get(kind.value, [])]
 
-    def get_edoc(self, doc_id: str) -> bytes:
-        return next(b for items in self.boxes.values() for d, b in items if d == doc_id)
+    def fetch(self, doc_id: str, kind: MessageType) -> bytes:
+        return next(b for d, b in self.boxes[kind.value] if d == doc_id)
 
-    def update_status(self, doc_id: str, status: str) -> object:
+    def ack(self, doc_id: str) -> None:
         self.acked.append(doc_id)
         for key in self.boxes:
             self.boxes[key] = [(d, b) for d, b in self.boxes[key] if d != doc_id]
-        return None
 
 
 def test_drain_fetches_acknowledges_and_records_everything_left() -> None:
     factory = PackageFactory(A, when=date(2026, 11, 20))
     doc = factory.edoc(A, [B], doc_type="Công văn", size=60_000)
     status = factory.status(B, doc.token)
-    box = FakeMailbox({"edoc": [("D1", doc.data)], "status": [("D2", status.data)]})
+    box = FakeMailbox({"edoc": [("D1", doc.data)], "status": [("D2", status.data)]}, B.code)
     recorder = Recorder("drain")
     assert drain([(B.code, box)], recorder) == 2
     assert box.acked == ["D1", "D2"]
     records = recorder.take()
-    assert [(r["doc_id"], r["kind"], r["token"], r["phase"]) for r in records] == [
-        ("D1", "edoc", doc.token, "drain"),
-        ("D2", "status", status.token, "drain"),
+    assert [(r["doc_id"], r["kind"], r["token"], r["phase"], r["receiver"]) for r in records] == [
+        ("D1", "edoc", doc.token, "drain", B.code),
+        ("D2", "status", status.token, "drain", B.code),
     ]
+
+
+def test_profile_b_numeric_ids_are_accounted_under_the_axis_doc_ids() -> None:
+    """EdocService names a package and a delivery by numbers (issue 27); the accounting reads them as
+    the axis' DocIds through the delivery table, and leaves VXP ids alone."""
+    recorder = Recorder("node")
+    recorder.sent(kind="edoc", doc_id="17", token="T1", sender=A.code, receivers=[B.code], size=10)
+    recorder.acked(kind="edoc", receiver=B.code, doc_id="42", token="T1")
+    recorder.sent(kind="edoc", doc_id="P2", token="T2", sender=A.code, receivers=[B.code], size=10)
+    deliveries = [
+        {"doc_id": "D1", "sender_doc_id": "P1", "receiver": B.code, "state": "done", "sender_number": 17, "number": 42},
+        {"doc_id": "D2", "sender_doc_id": "P2", "receiver": B.code, "state": "initial", "sender_number": 18,
+         "number": 43},
+    ]  # fmt: skip
+    records = in_axis_ids(recorder.take(), deliveries)
+    assert [(r["t"], r["doc_id"]) for r in records] == [("sent", "P1"), ("acked", "D1"), ("sent", "P2")]
+    result = account_with_axis(records, AxisEvidence({"P1": {}, "P2": {}}, deliveries))
+    assert result.delivered == 1 and [(p.package, p.receiver) for p in result.lost] == [("P2", B.code)]
+    assert not result.notes, result.notes
 
 
 def test_records_are_merged_from_every_file_once(tmp_path: Path) -> None:

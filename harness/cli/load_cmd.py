@@ -76,7 +76,10 @@ def parse_fault(text: str) -> dict[str, Any]:
 
 @click.command("load")
 @click.option(
-    "--target", metavar="URL", help="Endpoint VXP của trục cần thử tải; bỏ trống: tự khởi động trục mô phỏng."
+    "--target",
+    metavar="URL",
+    help="Địa chỉ trục cần thử tải (endpoint VXP, hoặc địa chỉ EdocService với --protocol bkav); bỏ trống: tự "
+    "khởi động trục mô phỏng.",
 )
 @click.option(
     "--topology",
@@ -89,6 +92,12 @@ def parse_fault(text: str) -> dict[str, Any]:
     help="endpoints.json của một `lienthong sim up` đang chạy: lấy trục và cơ quan từ đó.",
 )
 @click.option("--province", help="Tỉnh cần thử tải (mã cấp 1 như H41, mã trục hoặc tên); mặc định tỉnh đầu tiên.")
+@click.option(
+    "--protocol",
+    type=click.Choice(["vxp", "bkav"]),
+    help="Giao thức của trục: vxp (trục VNPT) hoặc bkav (EdocService của Bkav). Mặc định: giao thức của tỉnh "
+    "trong cấu trúc; với bkav và không có --province, tỉnh đầu tiên dùng trục Bkav.",
+)
 @click.option(
     "--agencies",
     type=click.IntRange(2, 9999),
@@ -171,6 +180,7 @@ def load_command(
     topology: Path | None,
     endpoints: Path | None,
     province: str | None,
+    protocol: str | None,
     agencies: int,
     users: int,
     spawn_rate: float,
@@ -222,6 +232,7 @@ def load_command(
                 endpoints=endpoints,
                 topology=topology,
                 province=province,
+                protocol=protocol,
                 agencies=agencies,
                 control_url=control_url,
                 control_token=control_token,

@@ -25,7 +25,7 @@ from harness.reports.view import ShareRow
 from harness.trial.accounts import Account
 from harness.trial.catalogue import RUN_TESTS, RunTest
 from harness.trial.live import running
-from harness.trial.statement import AgencyStatement, ItemOutcome, RosterEntry, TrialRound, build_statement
+from harness.trial.statement import AgencyAxis, AgencyStatement, ItemOutcome, RosterEntry, TrialRound, build_statement
 from harness.trial.store import CampaignStore
 
 RUNNING = "running"
@@ -74,6 +74,8 @@ class AgencyRow:
     """Against the deadline, short: "Đúng hạn", "Trễ 2 ngày 3 giờ", "Quá hạn 5 giờ", "Còn hạn", "—"."""
     late_vi: str = ""
     """When late: by how much and why, in a sentence."""
+    axis: AgencyAxis | None = None
+    """The axis it is tested on and its protocol (profile A or B)."""
 
     @property
     def complete_vi(self) -> str:
@@ -132,6 +134,7 @@ class StatementCache:
         notes = defaultdict(list)
         for note in self.store.attestations(trial_round.number):
             notes[note.organ_id].append(note)
+        axes = self.store.agency_axes()
         statements = [
             build_statement(
                 agency,
@@ -139,6 +142,7 @@ class StatementCache:
                 by_agency[agency.organ_id],
                 expected=self.expected,
                 attestations=notes[agency.organ_id],
+                axis=axes.get(agency.organ_id),
             )
             for agency in self.store.roster()
         ]
@@ -163,7 +167,15 @@ def _row(statement: AgencyStatement, live: set[tuple[str, str]]) -> AgencyRow:
     failed = sum(1 for i in statement.items if i.outcome is ItemOutcome.FAILED)
     timing, late_vi = statement.timing(now_ict())
     return AgencyRow(
-        statement.agency, province_of(organ), cells, statement.complete, bool(late_vi), failed, timing, late_vi
+        statement.agency,
+        province_of(organ),
+        cells,
+        statement.complete,
+        bool(late_vi),
+        failed,
+        timing,
+        late_vi,
+        statement.axis,
     )
 
 

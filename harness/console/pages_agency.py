@@ -49,7 +49,12 @@ def _load(request: Request, organ_id: str, number: int) -> dict[str, object]:
         raise HTTPException(404, f"Không có cơ quan {organ_id} trong đợt {number}.")
     results, attestations, tasks, files = _records(request, organ_id, number)
     statement = build_statement(
-        agency, trial_round, results, expected=request.app.state.expected, attestations=attestations
+        agency,
+        trial_round,
+        results,
+        expected=request.app.state.expected,
+        attestations=attestations,
+        axis=store.agency_axes().get(organ_id),
     )
     attempts = defaultdict(list)
     for result in sorted(results, key=lambda r: (r.scenario_id, r.name, -r.attempt)):

@@ -47,6 +47,7 @@ def appendix_docx(view: AgencyView, frame: Frame) -> bytes:
     _labelled(doc, "Tên cơ quan", view.name)
     _labelled(doc, "Mã định danh", view.organ_id)
     _labelled(doc, "Đơn vị cung cấp / hệ thống", view.vendor_system_vi)
+    _labelled(doc, "Trục kiểm thử", view.axis_vi)
     _labelled(doc, "Đợt chạy thử", view.round_name)
     _labelled(doc, "Thời hạn hoàn thành", view.deadline_vi)
     para(doc, space_after=4)

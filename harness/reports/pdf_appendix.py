@@ -31,6 +31,7 @@ def appendix_pdf(view: AgencyView, frame: Frame) -> bytes:
         labelled("Tên cơ quan", view.name),
         labelled("Mã định danh", view.organ_id),
         labelled("Đơn vị cung cấp / hệ thống", view.vendor_system_vi),
+        labelled("Trục kiểm thử", view.axis_vi),
         labelled("Đợt chạy thử", view.round_name),
         labelled("Thời hạn hoàn thành", view.deadline_vi),
         Spacer(1, 3 * mm),

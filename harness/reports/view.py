@@ -107,6 +107,8 @@ class AgencyView:
     code: str
     qr_payload: str
     """The console's verification page of `code` (`<base>/xac-minh/<code>`), also printed as text."""
+    axis_vi: str = NOT_DECLARED
+    """The axis it was tested on and the protocol its system spoke (profile A or B)."""
 
     @property
     def verify_url(self) -> str:
@@ -282,6 +284,7 @@ def agency_view(
         conclusion_vi=_conclusion(statement, late, trial_round),
         code=verification_code(statement),
         qr_payload=qr_payload(statement, verify_base),
+        axis_vi=clean(statement.axis.label_vi) if statement.axis is not None else NOT_DECLARED,
     )
 
 

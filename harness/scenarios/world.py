@@ -118,18 +118,29 @@ class World:
         """Crash and restart an axis by code (kill -9, then start): set by whoever started the
         simulation; None when the harness does not own the axis processes (AX-08 is then not run)."""
 
-    def override_endpoint(self, axis_code: str, endpoint: str) -> None:
+    def override_endpoint(self, axis_code: str, endpoint: str, protocol: str | None = None) -> None:
         """Point the harness at another URL for an axis (a real axis under test): every agency of
-        that axis uses it, and the simulator's control plane is no longer available there."""
-        old = self.axes[axis_code]
-        self.axes[axis_code] = replace(old, endpoint=endpoint, control_url=None)
+        that axis uses it (speaking `protocol` when given), and the simulator's control plane is no
+        longer available there."""
+        self.axes[axis_code] = replace(self.axes[axis_code], endpoint=endpoint, control_url=None)
         with self._lock:
             watch = self._watches.pop(axis_code, None)
             if watch is not None:
                 watch.close()
+        self._rewire(axis_code, endpoint=endpoint)
+        if protocol:
+            self.set_protocol(axis_code, protocol)
+
+    def set_protocol(self, axis_code: str, protocol: str) -> None:
+        """The axis speaks `protocol` ("vxp" or "bkav"): its agencies' probes are reopened in it."""
+        self.axes[axis_code] = replace(self.axes[axis_code], protocol=protocol)
+        self._rewire(axis_code, protocol=protocol)
+
+    def _rewire(self, axis_code: str, **changes: str) -> None:
+        with self._lock:
             for a in list(self.agencies.values()):
                 if a.axis == axis_code:
-                    self.agencies[a.id] = replace(a, endpoint=endpoint)
+                    self.agencies[a.id] = replace(a, **changes)  # type: ignore[arg-type]
                     probe = self._probes.pop(a.id, None)
                     if probe is not None:
                         probe.close()

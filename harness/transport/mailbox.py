@@ -33,11 +33,12 @@ BKAV_PERMANENT = {"ExistDoc", "BadRequest", "Forbidden", "NotFound", "TooLarge",
 class MailboxError(LienthongError):
     """The axis refused a call: its code, its description, and whether retrying could help."""
 
-    def __init__(self, code: str, description: str, *, permanent: bool) -> None:
+    def __init__(self, code: str, description: str, *, permanent: bool, http_status: int = 0) -> None:
         super().__init__(f"{code} {description}".strip())
         self.code = code
         self.description = description
         self.permanent = permanent
+        self.http_status = http_status
 
 
 class Mailbox(Protocol):
@@ -60,6 +61,7 @@ class SyncMailbox(Protocol):
     refuses: bool
 
     def directory(self) -> list[tuple[str, str]]: ...
+    def listing(self, kind: MessageType) -> list[tuple[str, str]]: ...
     def waiting(self, kind: MessageType) -> list[str]: ...
     def fetch(self, doc_id: str, kind: MessageType) -> bytes: ...
     def ack(self, doc_id: str) -> None: ...
@@ -73,14 +75,15 @@ class SyncMailbox(Protocol):
 
 def _vxp_refusal(exc: VxpError) -> MailboxError:
     code = exc.reply.error_code
-    return MailboxError(code, exc.reply.error_desc, permanent=code in PERMANENT_REFUSALS)
+    reply = exc.reply
+    return MailboxError(code, reply.error_desc, permanent=code in PERMANENT_REFUSALS, http_status=reply.http_status)
 
 
 def _bkav_refusal(exc: BkavError) -> MailboxError:
     first = exc.reply.errors[0] if exc.reply.errors else None
     code = first.code if first is not None else exc.reply.code
     description = (first.description if first is not None else "") or exc.reply.error_text
-    return MailboxError(code, description, permanent=code in BKAV_PERMANENT)
+    return MailboxError(code, description, permanent=code in BKAV_PERMANENT, http_status=exc.reply.http_status)
 
 
 def _vxp_directory(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -105,8 +108,12 @@ def operation_for(protocol: str, operation: VxpOperation) -> str:
 
 
 def bkav_service(endpoint: str) -> str:
-    """EdocService's base URL at an axis' address (its VXP endpoint or any URL on it)."""
-    return "/".join(endpoint.split("/", 3)[:3]) + BKAV_BASE_PATH
+    """EdocService's base URL: the URL itself when it names the service, else /EdocService at the
+    address of the URL (a simulated axis' VXP endpoint, or a bare http://host:port)."""
+    trimmed = endpoint.rstrip("/")
+    if trimmed.endswith(BKAV_BASE_PATH):
+        return trimmed
+    return "/".join(trimmed.split("/", 3)[:3]) + BKAV_BASE_PATH
 
 
 class VxpMailbox:
@@ -202,8 +209,12 @@ class SyncVxpMailbox:
     def directory(self) -> list[tuple[str, str]]:
         return _vxp_directory(self._call(self.client.get_agencies_list))
 
+    def listing(self, kind: MessageType) -> list[tuple[str, str]]:
+        """(docId, receiver) of what waits: the receiver tells which of the system's agencies it is for."""
+        return [(item.doc_id, item.to) for item in self._call(lambda: self.client.get_received_edoc_list(kind))]
+
     def waiting(self, kind: MessageType) -> list[str]:
-        return [item.doc_id for item in self._call(lambda: self.client.get_received_edoc_list(kind))]
+        return [doc_id for doc_id, _ in self.listing(kind)]
 
     def fetch(self, doc_id: str, kind: MessageType) -> bytes:
         return self._call(lambda: self.client.get_edoc(doc_id))
@@ -239,8 +250,12 @@ class SyncBkavMailbox:
     def directory(self) -> list[tuple[str, str]]:
         return _bkav_directory(self._call(self.client.get_organizations))
 
+    def listing(self, kind: MessageType) -> list[tuple[str, str]]:
+        pending = self._call(lambda: self.client.get_pending_doc_ids(Kind.of(kind)))
+        return [(str(p.doc_id), p.organ_id or self.client.organ_id) for p in pending]
+
     def waiting(self, kind: MessageType) -> list[str]:
-        return _bkav_ids(self._call(lambda: self.client.get_pending_doc_ids(Kind.of(kind))))
+        return [doc_id for doc_id, _ in self.listing(kind)]
 
     def fetch(self, doc_id: str, kind: MessageType) -> bytes:
         return self._call(lambda: self.client.get_document(int(doc_id), Kind.of(kind)))

@@ -37,7 +37,7 @@ from harness.trial.issued import record_issued
 from harness.trial.issuer import find_issuer
 from harness.trial.live import clear_running, mark_running
 from harness.trial.roster import read_roster
-from harness.trial.statement import TrialRound, TrialSummary
+from harness.trial.statement import AgencyAxis, TrialRound, TrialSummary
 from harness.trial.store import CampaignStore
 from harness.trial.tasks import StoreTaskBoard, TaskStore
 from simulators.topology import load_topology
@@ -185,6 +185,14 @@ class Campaign:
         skipped = 0
         self.store.set_meta("campaign.topology", str(Path(self.plan.topology).absolute()))
         self.store.set_meta("campaign.work_dir", str(Path(self.plan.work_dir).absolute()))
+        self.store.set_agency_axes(
+            {
+                a.id: AgencyAxis(axis.code, axis.name, axis.protocol)
+                for axis in (self.topology.national, *self.topology.provinces)
+                for a in axis.agencies
+                if a.id in agencies
+            }
+        )
         for organ in agencies:
             done = set() if self.plan.rerun else self.store.done(trial_round.number, organ)
             todo = [s for s in scenarios if (s.scenario_id, s.name) not in done]

@@ -45,6 +45,31 @@ class RosterEntry:
     """Documents the agency still exchanged on paper in the period (roster column "Văn bản giấy"); None: unknown."""
 
 
+PROTOCOL_VI = {"vxp": "VXP (trục của VNPT)", "bkav": "EdocService (trục của Bkav)"}
+"""The axis protocols as the reports name them (profile A, profile B)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyAxis:
+    """The axis an agency was tested on, and the protocol its system spoke to it."""
+
+    code: str
+    name: str
+    protocol: str = "vxp"
+
+    @property
+    def protocol_vi(self) -> str:
+        return PROTOCOL_VI.get(self.protocol, self.protocol)
+
+    @property
+    def label_vi(self) -> str:
+        """ "Trục liên thông tỉnh Cao Bằng (000.00.99.H14), giao thức EdocService (trục của Bkav)"."""
+        return f"{self.name} ({self.code}), giao thức {self.protocol_vi}"
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "protocol": self.protocol}
+
+
 @dataclass(frozen=True, slots=True)
 class TrialRound:
     number: int
@@ -100,6 +125,8 @@ class AgencyStatement:
     complete: bool
     completed_at: datetime | None
     """When the last mandatory item passed (None when incomplete)."""
+    axis: AgencyAxis | None = None
+    """The axis it was tested on (None before a campaign run recorded it)."""
 
     @property
     def complete_vi(self) -> str:
@@ -177,6 +204,7 @@ def build_statement(
     *,
     expected: dict[str, set[str]],
     attestations: Iterable[Attestation] = (),
+    axis: AgencyAxis | None = None,
 ) -> AgencyStatement:
     """The agency's statement; `expected` maps each run-test ID to the scenario names it needs."""
     mine = [r for r in results if r.agency == agency.organ_id]
@@ -209,7 +237,7 @@ def build_statement(
     mandatory = [i for i in items if i.test.mandatory]
     complete = all(i.outcome is ItemOutcome.PASSED for i in mandatory)
     completed_at = max((i.ran_at for i in mandatory if i.ran_at), default=None) if complete else None
-    return AgencyStatement(agency, trial_round, items, complete, completed_at)
+    return AgencyStatement(agency, trial_round, items, complete, completed_at, axis)
 
 
 @dataclass(frozen=True, slots=True)

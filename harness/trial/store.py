@@ -44,6 +44,7 @@ from harness.scenarios.results import Outcome, ScenarioResult
 from harness.trial.database import Database
 from harness.trial.database import StoreError as StoreError
 from harness.trial.statement import (
+    AgencyAxis,
     AgencyStatement,
     Attestation,
     ExchangeStats,
@@ -64,6 +65,8 @@ from harness.trial.tables import (
     tasks_table,
 )
 
+AXES_META = "campaign.axes"
+"""Meta key: JSON {organ_id: {code, name, protocol}} of the axis each agency is tested on."""
 TEST_ID_RE = re.compile(r"^(RT|AX)-[0-9]{2}\Z")
 FINISHED = (Outcome.PASSED.value, Outcome.FAILED.value)
 """Outcomes a resumed campaign does not run again (error and not-run are retried with attempt + 1)."""
@@ -406,6 +409,7 @@ class CampaignStore(Database):
         notes: dict[str, list[Attestation]] = defaultdict(list)
         for note in self.attestations(round_number):
             notes[note.organ_id].append(note)
+        axes = self.agency_axes()
         return [
             build_statement(
                 agency,
@@ -413,9 +417,31 @@ class CampaignStore(Database):
                 results[agency.organ_id],
                 expected=expected,
                 attestations=notes[agency.organ_id],
+                axis=axes.get(agency.organ_id),
             )
             for agency in self.roster()
         ]
+
+    def set_agency_axes(self, axes: Mapping[str, AgencyAxis]) -> None:
+        """Which axis (and protocol) each agency is tested on: the campaign records it from its topology."""
+        known = self.agency_axes()
+        known.update(axes)
+        data = {organ: axis.to_json() for organ, axis in sorted(known.items())}
+        self.set_meta(AXES_META, json.dumps(data, ensure_ascii=False))
+
+    def agency_axes(self) -> dict[str, AgencyAxis]:
+        raw = self.meta(AXES_META)
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            str(organ): AgencyAxis(str(a.get("code", "")), str(a.get("name", "")), str(a.get("protocol", "vxp")))
+            for organ, a in data.items()
+            if isinstance(a, dict)
+        }
 
     # -- exchange statistics -------------------------------------------------------------------------------------
 

@@ -497,7 +497,8 @@ class Store:
         sql = (
             "SELECT d.doc_id, p.doc_id AS sender_doc_id, d.message_type, d.from_code, d.receiver, d.route, d.state,"
             " d.status_desc, d.created, d.updated, d.acked, d.upstream_doc_id, p.document_id, p.origin,"
-            " p.origin_key, p.id AS sender_number FROM deliveries d JOIN packages p ON p.id = d.package_id WHERE 1=1"
+            " p.origin_key, p.id AS sender_number, d.seq AS number"
+            " FROM deliveries d JOIN packages p ON p.id = d.package_id WHERE 1=1"
         )
         sql, args = _filtered(sql, [], [("d.state = ?", state), ("d.receiver = ?", receiver)])
         return list(self.db.execute(sql + " ORDER BY d.seq", args).fetchall())

@@ -26,6 +26,9 @@ SDK_ENV = "LIENTHONG_VXP_SDK"
 DEFAULT_SDK_DIR = REPO / ".lienthong" / "sdk" / "vxp"
 SDK_JAR = "SDKVXP-2.0.1.jar"
 DRIVER_SOURCE = Path(__file__).parent / "sdk_java" / "SdkDriver.java"
+JAVAC = ("javac", "-nowarn", "-encoding", "UTF-8")
+SHARED_SOURCES = Path(__file__).parent / "java_common"
+"""The JSON-lines loop every SDK driver extends (JsonLinesDriver.java)."""
 REPLY_TIMEOUT = 60.0
 """Seconds one SDK call may take (the SDK retries I/O failures itself)."""
 
@@ -68,7 +71,7 @@ def compile_driver(sdk: Path, out: Path) -> str:
     """Compile the driver against the jars; the classpath to run it with."""
     classpath = sdk_classpath(sdk)
     subprocess.run(
-        ["javac", "-nowarn", "-encoding", "UTF-8", "-d", str(out), "-cp", classpath, str(DRIVER_SOURCE)],
+        [*JAVAC, "-d", str(out), "-cp", classpath, "-sourcepath", str(SHARED_SOURCES), str(DRIVER_SOURCE)],
         check=True,
         capture_output=True,
         timeout=120,
@@ -81,13 +84,14 @@ class SdkError(AssertionError):
 
 
 class JavaSdk:
-    """One JVM running the driver; each named client is a pair of long-lived SDK service objects."""
+    """One JVM running a driver (JSON lines in, JSON lines out); each named client is the SDK's own
+    long-lived service objects. `main` names the driver class (the Bkav tier has its own)."""
 
-    def __init__(self, classpath: str, log: Path) -> None:
+    def __init__(self, classpath: str, log: Path, main: str = "SdkDriver") -> None:
         self.log_path = log
         self._log = log.open("wb")
         self.proc = subprocess.Popen(
-            ["java", "-Djava.net.useSystemProxies=false", "-cp", classpath, "SdkDriver"],
+            ["java", "-Djava.net.useSystemProxies=false", "-cp", classpath, main],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._log,
@@ -104,7 +108,7 @@ class JavaSdk:
 
     def open(self, name: str, endpoint: str, system_id: str, secret: str, store: Path) -> None:
         store.mkdir(parents=True, exist_ok=True)
-        self._request(
+        self.request(
             {
                 "op": "open",
                 "client": name,
@@ -118,13 +122,13 @@ class JavaSdk:
     def call(self, name: str, op: str, header: dict[str, Any] | None = None, **extra: str) -> dict[str, Any] | None:
         """The SDK's result object for `op` as a dict, or None when the SDK returned null."""
         request: dict[str, Any] = {"op": op, "client": name, "header": json.dumps(header or {}), **extra}
-        reply = self._request(request)
+        reply = self.request(request)
         result = reply.get("result")
         if result is not None and not isinstance(result, dict):
             raise SdkError(f"unexpected result for {op}: {result!r}")
         return result
 
-    def _request(self, request: dict[str, Any]) -> dict[str, Any]:
+    def request(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self.proc.stdin is not None
         with self._lock:
             try:

@@ -17,9 +17,11 @@ import yaml
 from harness.edxml import build
 from harness.edxml import model as m
 from harness.paths import thresholds_path
+from harness.scenarios.ax.profile_b import require_profile
 from harness.scenarios.context import ScenarioContext, StepFailure
 from harness.scenarios.probe import Mail, Probe, documents_from, read_mail
 from harness.scenarios.world import ROLE_OF_PHRASE, ROLES_VI, Agency, WorldError
+from harness.transport.mailbox import MailboxError
 from harness.transport.vxp import MessageType, Reply, VxpError
 
 AX01, AX02, AX03, AX04, AX05, AX06, AX07, AX08, AX09, AX10 = (f"AX-{i:02d}" for i in range(1, 11))
@@ -139,10 +141,12 @@ def in_province_roles(ctx: ScenarioContext) -> list[str]:
 
 
 def require_probes(ctx: ScenarioContext, *roles: str) -> None:
-    """The probes a scenario needs exist (a configuration error otherwise)."""
+    """The probes a scenario needs exist (a configuration error otherwise), and the scenario can judge
+    the axis' protocol (ax/profile_b.py says when it cannot, and why)."""
     home = home_axis(ctx)
     if home not in ctx.world.axes:
         raise WorldError(f"Trục {home} không có trong cấu hình.")
+    require_profile(ctx, ctx.world.axes[home].protocol)
     for role in roles:
         ctx.probe(role)
 
@@ -156,6 +160,10 @@ def axis_errors(ctx: ScenarioContext, rule: str, what_vi: str) -> Iterator[None]
         r = exc.reply
         raise fail(
             ctx, rule, f"{what_vi}: trục trả lời {r.status} mã {r.error_code} «{r.error_desc}» (HTTP {r.http_status})."
+        ) from exc
+    except MailboxError as exc:  # a probe's own send or collect
+        raise fail(
+            ctx, rule, f"{what_vi}: trục từ chối, mã {exc.code} «{exc.description}» (HTTP {exc.http_status})."
         ) from exc
     except httpx.HTTPError as exc:
         raise fail(ctx, rule, f"{what_vi}: không gọi được trục ({type(exc).__name__}: {exc}).") from exc

@@ -1,15 +1,7 @@
-import com.google.gson.Gson;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.vpcp.services.AgencyServiceImp;
 import com.vpcp.services.KnobstickServiceImp;
 import com.vpcp.services.VnptProperties;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,7 +18,7 @@ import java.util.Map;
  * Requests: {"op":"open","client":C,"endpoint":E,"systemId":S,"secret":K,"store":DIR}
  *           {"op":<SDK method>,"client":C,"header":"<JSON header string>","file":F,"data":D}
  */
-public final class SdkDriver {
+public final class SdkDriver extends JsonLinesDriver {
     private static final class Client {
         final KnobstickServiceImp documents;
         final AgencyServiceImp agencies;
@@ -38,9 +30,9 @@ public final class SdkDriver {
     }
 
     private final Map<String, Client> clients = new HashMap<String, Client>();
-    private final Gson gson = new Gson();
 
-    private Object call(JsonObject request) throws Exception {
+    @Override
+    protected Object call(JsonObject request) throws Exception {
         String op = request.get("op").getAsString();
         String name = request.get("client").getAsString();
         if ("open".equals(op)) {
@@ -85,33 +77,7 @@ public final class SdkDriver {
         throw new IllegalArgumentException("unknown op " + op);
     }
 
-    private static String text(JsonObject request, String key) {
-        JsonElement value = request.get(key);
-        if (value == null || value.isJsonNull()) {
-            throw new IllegalArgumentException("missing " + key);
-        }
-        return value.getAsString();
-    }
-
     public static void main(String[] args) throws Exception {
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, "UTF-8"), true);
-        System.setOut(new PrintStream(System.err, true, "UTF-8"));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, "UTF-8"));
-        SdkDriver driver = new SdkDriver();
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.trim().isEmpty()) {
-                continue;
-            }
-            JsonObject reply = new JsonObject();
-            try {
-                JsonObject request = new JsonParser().parse(line).getAsJsonObject();
-                Object result = driver.call(request);
-                reply.add("result", driver.gson.toJsonTree(result));
-            } catch (Exception e) {
-                reply.addProperty("error", e.toString());
-            }
-            out.println(driver.gson.toJson(reply));
-        }
+        serve(new SdkDriver());
     }
 }
