@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from harness.scenarios.ax.ax01_xac_thuc import leaks
+from harness.scenarios.ax.profile_b import NOT_APPLICABLE
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.runner import Scenario, load_features, load_steps, run_scenario, select
 from harness.scenarios.steps import REGISTRY
@@ -289,24 +290,24 @@ def test_ax12_fails_when_delivery_is_lost_or_slow(world: World, faults: Any) -> 
 BKAV_HOME = "000.00.99.H14"
 BKAV_LOCAL2 = "000.00.97.H14"
 """Cao Bằng of the demo topology runs Bkav's axis (profile B, issue 27), and its second probe."""
-RUN_ON_PROFILE_B = {"AX-02", "AX-03", "AX-04", "AX-05", "AX-08"}
 
 
 def test_a_profile_b_axis_is_judged_on_what_applies_and_told_why_for_the_rest(world: World) -> None:
-    """The AX suite against a Bkav EdocService axis (probes speak EdocService): the items whose checks
-    go through the probes' mailboxes pass; every other scenario is recorded as not run with the reason
-    (not applicable to EdocService, or a check that still speaks VXP), never silently skipped."""
+    """The AX suite against a Bkav EdocService axis (probes speak EdocService): every scenario that
+    applies passes; the three AX-11 scenarios about VXP's signed requests are recorded as not
+    applicable, and AX-01's outline of VXP operations as not yet checked, each with the reason
+    (harness/scenarios/ax/profile_b.py): never silently skipped."""
     results = [run_scenario(world, s, home_axis=BKAV_HOME) for s in SCENARIOS]
-    assert {r.scenario_id for r in results if r.outcome is Outcome.PASSED} == RUN_ON_PROFILE_B, [
-        explain(r) for r in results if r.scenario_id in RUN_ON_PROFILE_B and r.outcome is not Outcome.PASSED
-    ]
+    not_applicable = {name for item, name in NOT_APPLICABLE if item == "AX-11"}
     for r in results:
-        if r.scenario_id in RUN_ON_PROFILE_B:
-            continue
-        assert r.outcome is Outcome.NOT_RUN, explain(r)
-        assert "trục EdocService của Bkav (hồ sơ B): " in r.message_vi and len(r.message_vi) > 80, r.message_vi
-    not_applicable = [r for r in results if r.message_vi.startswith("Không áp dụng")]
-    assert {r.scenario_id for r in not_applicable} == {"AX-11"} and len(not_applicable) == 3
+        operation_row = r.scenario_id == "AX-01" and r.name.startswith("Thao tác ")
+        if operation_row or r.name in not_applicable:
+            assert r.outcome is Outcome.NOT_RUN, explain(r)
+            expected = "Chưa kiểm tra được trên" if operation_row else "Không áp dụng cho"
+            assert r.message_vi.startswith(f"{expected} trục EdocService của Bkav (hồ sơ B): "), r.message_vi
+        else:
+            assert r.outcome is Outcome.PASSED, explain(r)
+    assert len(not_applicable) == 3 and sum(r.name in not_applicable for r in results) == 3
 
 
 def test_a_dropped_delivery_on_a_profile_b_axis_fails_ax02(world: World) -> None:
@@ -320,3 +321,40 @@ def test_a_dropped_delivery_on_a_profile_b_axis_fails_ax02(world: World) -> None
         watch.remove_fault()
     assert result.outcome is Outcome.FAILED, explain(result)
     assert f"{BKAV_LOCAL2} không nhận được văn bản 000.00.98.H14," in result.message_vi, result.message_vi
+
+
+def test_a_bkav_axis_as_careless_as_bkavs_own_server_fails_ax06(world: World) -> None:
+    """Bkav's server serves any docId to any authenticated caller (axis-protocol.md §4.1); the
+    weak-auth fault gives the simulated profile B axis that habit, and AX-06 says what leaked."""
+    watch = world.watch(BKAV_HOME)
+    try:
+        watch.add_fault(kind="weak-auth")
+        (result,) = [run_scenario(world, s, home_axis=BKAV_HOME) for s in select(SCENARIOS, ids=["AX-06"])]
+    finally:
+        watch.remove_fault()
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert "gọi getDocument trên gói tin" in result.message_vi and "đọc được gói tin" in result.message_vi
+
+
+def test_a_duplicated_delivery_on_a_bkav_axis_fails_ax07(world: World) -> None:
+    watch = world.watch(BKAV_HOME)
+    try:
+        watch.add_fault(kind="duplicate", agency=BKAV_LOCAL2)
+        results = [run_scenario(world, s, home_axis=BKAV_HOME) for s in select(SCENARIOS, ids=["AX-07"])]
+    finally:
+        watch.remove_fault()
+    assert [r.outcome for r in results] == [Outcome.FAILED, Outcome.FAILED], [explain(r) for r in results]
+    assert all(f"{BKAV_LOCAL2} nhận văn bản" in r.message_vi and " 2 lần " in r.message_vi for r in results)
+
+
+def test_a_bkav_axis_that_takes_any_hash_edoc_fails_ax11(world: World) -> None:
+    """The same weak-auth fault leaves hash-edoc unchecked, as Bkav's own server does: AX-11 catches it."""
+    scenario = next(s for s in SCENARIOS if s.scenario_id == "AX-11" and "hash-file" in s.name)
+    watch = world.watch(BKAV_HOME)
+    try:
+        watch.add_fault(kind="weak-auth")
+        result = run_scenario(world, scenario, home_axis=BKAV_HOME)
+    finally:
+        watch.remove_fault()
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert "có hash-edoc không khớp nội dung" in result.message_vi, result.message_vi

@@ -11,5 +11,5 @@ Tính năng: AX-06 Cách ly hộp thư
     Khi đơn vị kiểm thử trong tỉnh gửi qua trục một văn bản đã ký số tới đơn vị kiểm thử thứ hai trong tỉnh
     Và trục giữ gói tin chờ trong hộp thư của nơi nhận
     Thì trục không liệt kê gói tin đó cho đơn vị gửi
-    Và trục trả lời getEdoc, downloadEdoc và updateStatus của đơn vị gửi trên gói tin đó như với một docId không tồn tại
+    Và trục trả lời các lời gọi đọc và xác nhận của đơn vị gửi trên gói tin đó như với một docId không tồn tại
     Và trục vẫn giữ nguyên gói tin chờ trong hộp thư của nơi nhận

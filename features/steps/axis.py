@@ -135,10 +135,9 @@ def not_listed_for_sender(ctx: ScenarioContext) -> None:
     ax.expect_not_listed_for_other(ctx)
 
 
-@then(
-    "trục trả lời getEdoc, downloadEdoc và updateStatus của đơn vị gửi trên gói tin đó như với một docId không tồn tại"
-)
+@then("trục trả lời các lời gọi đọc và xác nhận của đơn vị gửi trên gói tin đó như với một docId không tồn tại")
 def foreign_access_like_unknown(ctx: ScenarioContext) -> None:
+    """getEdoc, downloadEdoc, updateStatus (VXP); getDocument, confirmReceived (EdocService)."""
     ax.expect_foreign_access_like_unknown(ctx)
 
 

@@ -28,12 +28,14 @@ from harness.errors import LienthongError
 from harness.transport.bkav.wire import (
     DOC_ID,
     ERROR_CODE,
+    HASH,
     TYPE,
     ErrorItem,
     Kind,
     Operation,
     Reply,
     Status,
+    edoc_hash,
     failure,
     strip_crlf,
     success,
@@ -185,24 +187,35 @@ class BkavEndpoint:
             await asyncio.sleep(slow.latency_ms / 1000)
         if axis.faults.fire(FaultKind.ERROR, operation, agencies) is not None:
             raise _refused(ErrorCode.INTERNAL, "System error (simulated)", status=Status.ERROR)
+        # The weak-auth fault makes this axis as careless as Bkav's own server: any docId to any caller.
+        careless = axis.faults.fire(FaultKind.WEAK_AUTH, operation, agencies) is not None
         if op is Operation.SEND_DOCUMENT:
-            return await self.send_document(request, system, body)
+            return await self.send_document(request, system, body, careless)
         if op is Operation.GET_PENDING_DOC_IDS:
             return self.pending(request, system, organ)
         if op is Operation.GET_DOCUMENT:
-            return self.document(request, system, organ)
+            return self.document(request, organ, careless)
         if op is Operation.CONFIRM_RECEIVED:
-            return self.confirm(request, system, organ)
+            return self.confirm(request, organ, careless)
         if op is Operation.GET_ORGANIZATIONS:
             return self.organizations(request), []
         return self.check_exist(body), []
 
-    async def send_document(self, request: Request, system: SystemSpec, body: bytes) -> tuple[Reply, list[str]]:
-        """Raw edXML (one trailing CRLF dropped, as Bkav's SDK adds it); the sender is the package's."""
+    async def send_document(
+        self, request: Request, system: SystemSpec, body: bytes, careless: bool = False
+    ) -> tuple[Reply, list[str]]:
+        """Raw edXML (one trailing CRLF dropped, as Bkav's SDK adds it); the sender is the package's.
+        `hash-edoc` binds the body to the call: required and checked, as VXP's hash-file is (Bkav's
+        server stores it unchecked; the weak-auth fault does the same)."""
         kind = _kind(request, default=Kind.EDOC)
         package = strip_crlf(body)
         if not package.strip():
             raise _Answer(failure("File Not Found", "Not found edxml file in request", status=Status.ERROR), "400")
+        declared = (request.headers.get(HASH) or "").strip().lower()
+        if not careless and not declared:
+            raise _refused(ErrorCode.BAD_REQUEST, "Missing hash-edoc (SHA-256 of the document)")
+        if not careless and declared not in (edoc_hash(package), edoc_hash(body)):
+            raise _refused(ErrorCode.BAD_REQUEST, "hash-edoc does not match the document")
         sender = await asyncio.to_thread(_sender, package) if len(package) > THREAD_INTAKE_BYTES else _sender(package)
         if not sender:
             raise _refused(ErrorCode.BAD_REQUEST, "Bad Request")
@@ -232,28 +245,29 @@ class BkavEndpoint:
         reply = success(data=data, docIDs=[d["docId"] for d in data])
         return reply, [str(r["doc_id"]) for r in rows]
 
-    def _owned(self, number: int, organ: str, kind: Kind | None) -> dict[str, object]:
-        """The caller organisation's delivery numbered `number`; anyone else's is answered as missing."""
+    def _owned(self, number: int, organ: str, kind: Kind | None, careless: bool = False) -> dict[str, object]:
+        """The caller organisation's delivery numbered `number`; anyone else's is answered as missing
+        (unless `careless`, the weak-auth fault)."""
         d = self.axis.store.delivery_by_seq(number)
         wanted = None if kind is None else kind.message_type
         if (
             d is None
             or d["route"] != "local"
             or d["state"] == "dropped"
-            or d["receiver"] != organ
+            or (d["receiver"] != organ and not careless)
             or (wanted is not None and d["message_type"] != wanted)
         ):
             raise _Answer(failure("DocID", "Invalid DocID", status=Status.ERROR), ErrorCode.NOT_FOUND.value)
         return d
 
-    def document(self, request: Request, system: SystemSpec, organ: str) -> tuple[Reply, list[str]]:
+    def document(self, request: Request, organ: str, careless: bool) -> tuple[Reply, list[str]]:
         number = _doc_number(request)
-        d = self._owned(number, organ, _kind(request, default=Kind.EDOC))
+        d = self._owned(number, organ, _kind(request, default=Kind.EDOC), careless)
         content = self.axis.store.delivery_body(str(d["doc_id"])) or b""
         return success(data=base64.b64encode(content).decode("ascii")), [str(d["doc_id"])]
 
-    def confirm(self, request: Request, system: SystemSpec, organ: str) -> tuple[Reply, list[str]]:
-        d = self._owned(_doc_number(request), organ, None)
+    def confirm(self, request: Request, organ: str, careless: bool) -> tuple[Reply, list[str]]:
+        d = self._owned(_doc_number(request), organ, None, careless)
         doc_id = str(d["doc_id"])
         if d["state"] != "done":
             self.axis.store.set_state([doc_id], "done", "", now_text(), acked=True)

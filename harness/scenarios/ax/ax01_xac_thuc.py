@@ -14,6 +14,7 @@ import httpx
 from harness.edxml import build
 from harness.edxml.factory import status_for
 from harness.ids import IdShape, InvalidIdentifier, parse_agency_id
+from harness.scenarios.ax.answers import FORBIDDEN_CODE, Answer
 from harness.scenarios.ax.common import (
     AX01,
     LOCAL_ERROR,
@@ -34,6 +35,7 @@ from harness.scenarios.ax.common import (
 from harness.scenarios.context import ScenarioContext
 from harness.scenarios.probe import Probe, documents_from, read_mail, statuses_for
 from harness.scenarios.world import Agency, WorldError
+from harness.transport.bkav import Kind
 from harness.transport.vxp import MessageType, Operation, PreparedRequest, Reply, VxpClient, VxpError
 
 DOC_ID_OPERATIONS = (Operation.GET_EDOC, Operation.DOWNLOAD_EDOC, Operation.UPDATE_STATUS)
@@ -300,33 +302,38 @@ def ax01_send_with_foreign_from(ctx: ScenarioContext, message_type: MessageType)
     else:
         original = ctx.world.kit.document(caller.organ, [impostor.organ])
         data, document_id = build(status_for(original, impostor.organ, "01")), original.document_id or ""
-    req = caller.client.protocol.send_edoc(data, sender=impostor.organ_id, message_type=message_type)
     ctx.data.setdefault("ax01_from_since", time.time())
     with axis_errors(ctx, AX01, f"{who(ctx, caller)} gửi gói tin khai from={impostor.organ_id}"):
-        response = caller.client.send(req)
-    tries: list[tuple[MessageType, str, httpx.Response]] = ctx.data.setdefault("ax01_from", [])
-    tries.append((message_type, document_id, response))
+        if caller.protocol == "bkav":  # EdocService names the sender only in the package
+            bkav = caller.bkav
+            answer = Answer.of_bkav(bkav.call(bkav.protocol.send_document(data, Kind.of(message_type))))
+        else:
+            req = caller.client.protocol.send_edoc(data, sender=impostor.organ_id, message_type=message_type)
+            response = caller.client.send(req)
+            answer = Answer.of_vxp(Reply.parse(response.status_code, response.content))
+    tries: list[tuple[MessageType, str, Answer]] = ctx.data.setdefault("ax01_from", [])
+    tries.append((message_type, document_id, answer))
 
 
 def ax01_expect_from_refused(ctx: ScenarioContext) -> None:
-    message_type, document_id, response = ctx.data["ax01_from"][-1]
+    message_type, document_id, answer = ctx.data["ax01_from"][-1]
     caller, impostor = ctx.probe("local"), ctx.probe("local2")
+    expected = FORBIDDEN_CODE[caller.protocol]
     kind = "văn bản" if message_type is MessageType.EDOC else "gói tin trạng thái"
     what = f"{upper_first(kind)} {document_id} do {who(ctx, caller)} gửi nhưng khai from={impostor.organ_id}"
-    reply = Reply.parse(response.status_code, response.content)
-    if reply.ok:
-        raise fail(ctx, AX01, f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}): trục phải từ chối (403).")
-    if broke(reply):
+    if answer.ok:
+        raise fail(ctx, AX01, f"{what} được trục nhận (DocId {answer.sent_id}): trục phải từ chối ({expected}).")
+    if answer.broke:
         raise fail(
             ctx,
             AX01,
-            f"{what} nhận lỗi {reply.error_code} «{reply.error_desc}» (HTTP {reply.http_status}) thay vì bị từ chối "
-            "vì from không đúng mã đã đăng ký (403).",
+            f"{what} nhận lỗi {answer.code} «{answer.description}» (HTTP {answer.http_status}) thay vì bị từ chối "
+            f"vì from không đúng mã đã đăng ký ({expected}).",
         )
-    if reply.body.get("DocId"):
-        raise fail(ctx, AX01, f"{what} bị từ chối nhưng trục vẫn trả DocId {reply.body['DocId']}.")
-    if reply.error_code != "403":
-        note(ctx, AX01, f"{what} bị từ chối với mã {reply.error_code} «{reply.error_desc}» (giao thức dùng 403).")
+    if answer.leaks:
+        raise fail(ctx, AX01, f"{what} bị từ chối nhưng trục vẫn trả DocId.")
+    if answer.code != expected:
+        note(ctx, AX01, f"{what} bị từ chối với mã {answer.code} «{answer.description}» (giao thức dùng {expected}).")
 
 
 def ax01_expect_no_foreign_from_delivery(ctx: ScenarioContext) -> None:

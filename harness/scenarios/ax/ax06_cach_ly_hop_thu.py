@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 
+from harness.scenarios.ax.answers import ack_raw, read_raw
 from harness.scenarios.ax.ax01_xac_thuc import leaks
 from harness.scenarios.ax.common import AX06, axis_errors, fail, last_sent, listed, pending_doc_id, who
 from harness.scenarios.context import ScenarioContext
-from harness.scenarios.probe import read_mail
+from harness.scenarios.probe import Probe, read_mail
 from harness.transport.vxp import MessageType, Operation, Reply
 
 
@@ -41,11 +42,38 @@ def _shape(reply: Reply, doc_id: str) -> tuple[str, str, int, str]:
     return (reply.status, reply.error_code, reply.http_status, reply.error_desc.replace(doc_id, "<docId>"))
 
 
+def _foreign_edoc_service(ctx: ScenarioContext, owner: Probe, other: Probe, doc_id: str) -> None:
+    """Profile B: getDocument and confirmReceived on another organisation's docId answer as on a
+    number that does not exist (Bkav's own server serves any docId: this is where it shows)."""
+    unknown = str(9 * 10**15 + secrets.randbelow(10**15))
+    with axis_errors(ctx, AX06, f"{who(ctx, other)} thử truy cập gói tin {doc_id} của {who(ctx, owner)}"):
+        for op, call in (("getDocument", read_raw), ("confirmReceived", ack_raw)):
+            foreign, missing = call(other, doc_id), call(other, unknown)
+            what = f"{who(ctx, other)} gọi {op} trên gói tin {doc_id} của {who(ctx, owner)}"
+            if foreign.ok:
+                done = "đọc được gói tin" if op == "getDocument" else "xác nhận được gói tin"
+                raise fail(ctx, AX06, f"{what}: {done} (status Success).")
+            if foreign.leaks:
+                raise fail(ctx, AX06, f"{what} bị từ chối nhưng trục vẫn trả dữ liệu.")
+            if foreign.shape(doc_id) != missing.shape(unknown):
+                raise fail(
+                    ctx,
+                    AX06,
+                    f"{what} nhận {foreign.code} «{foreign.description}» (HTTP {foreign.http_status}), khác với docId "
+                    f"không tồn tại ({missing.code} «{missing.description}», HTTP {missing.http_status}): lộ sự tồn "
+                    "tại của gói tin.",
+                )
+
+
 def expect_foreign_access_like_unknown(ctx: ScenarioContext) -> None:
-    """getEdoc, downloadEdoc and updateStatus on another agency's package answer exactly as on a
-    docId that does not exist: no content, no acknowledgement, no hint that it exists."""
+    """getEdoc, downloadEdoc and updateStatus (EdocService: getDocument, confirmReceived) on another
+    agency's package answer exactly as on a docId that does not exist: no content, no
+    acknowledgement, no hint that it exists."""
     owner, doc_id = ctx.data["ax06"]
     other = last_sent(ctx).sender
+    if other.protocol == "bkav":
+        _foreign_edoc_service(ctx, owner, other, doc_id)
+        return
     unknown = secrets.token_hex(12)
     p = other.client.protocol
     with axis_errors(ctx, AX06, f"{who(ctx, other)} thử truy cập gói tin {doc_id} của {who(ctx, owner)}"):
@@ -96,6 +124,6 @@ def expect_still_waiting_for_owner(ctx: ScenarioContext) -> None:
                 f"Gói tin {doc_id} không còn chờ trong hộp thư của {who(ctx, owner)} sau khi đơn vị khác thử truy cập "
                 f"(trạng thái: {status or 'không còn trong danh sách'}).",
             )
-        mail = read_mail(doc_id, MessageType.EDOC, owner.client.get_edoc(doc_id))
+        mail = read_mail(doc_id, MessageType.EDOC, owner.mailbox.fetch(doc_id, MessageType.EDOC))
     if mail.document_id != sent.document_id:
         raise fail(ctx, AX06, f"{who(ctx, owner)} đọc gói tin {doc_id} có DocumentId «{mail.document_id}» sai.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 from harness.edxml import build
+from harness.scenarios.ax.answers import DUPLICATE_CODE, Answer, send_raw
 from harness.scenarios.ax.common import (
     AX07,
     axis_errors,
-    broke,
     fail,
     last_sent,
     listed,
@@ -17,7 +17,6 @@ from harness.scenarios.ax.common import (
     who,
 )
 from harness.scenarios.context import ScenarioContext
-from harness.transport.vxp import Reply
 
 
 def resend_same_document_id(ctx: ScenarioContext) -> None:
@@ -26,32 +25,32 @@ def resend_same_document_id(ctx: ScenarioContext) -> None:
     again = copy.deepcopy(sent.package)
     again.subject = f"{again.subject or ''} (gửi lại)"
     data = build(again)
-    client = sent.sender.client
     with axis_errors(ctx, AX07, f"{who(ctx, sent.sender)} gửi lại văn bản {sent.document_id}"):
-        response = client.send(client.protocol.send_edoc(data, sender=sent.sender.organ_id))
-    ctx.data.setdefault("ax07_resends", []).append(Reply.parse(response.status_code, response.content))
+        answer = send_raw(sent.sender, data)
+    ctx.data.setdefault("ax07_resends", []).append(answer)
 
 
 def expect_resend_refused_or_deduplicated(ctx: ScenarioContext) -> None:
     sent = last_sent(ctx)
-    reply: Reply = ctx.data["ax07_resends"][-1]
+    answer: Answer = ctx.data["ax07_resends"][-1]
+    expected = DUPLICATE_CODE[sent.sender.protocol]
     what = f"Bản gửi lại văn bản {sent.document_id} (cùng DocumentId, cùng nơi nhận)"
-    if reply.ok:
+    if answer.ok:
         note(
             ctx,
             AX07,
-            f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}); trục phải khử trùng: không chuyển lần hai.",
+            f"{what} được trục nhận (DocId {answer.sent_id}); trục phải khử trùng: không chuyển lần hai.",
         )
         return
-    if broke(reply):
+    if answer.broke:
         raise fail(
             ctx,
             AX07,
-            f"{what} nhận lỗi {reply.error_code} «{reply.error_desc}» (HTTP {reply.http_status}) thay vì bị từ chối "
-            "rõ ràng (409) hoặc được khử trùng.",
+            f"{what} nhận lỗi {answer.code} «{answer.description}» (HTTP {answer.http_status}) thay vì bị từ chối "
+            f"rõ ràng ({expected}) hoặc được khử trùng.",
         )
-    if reply.error_code != "409":
-        note(ctx, AX07, f"{what} bị từ chối với mã {reply.error_code} «{reply.error_desc}» (giao thức dùng 409).")
+    if answer.code != expected:
+        note(ctx, AX07, f"{what} bị từ chối với mã {answer.code} «{answer.description}» (giao thức dùng {expected}).")
 
 
 def expect_acknowledged_never_listed(ctx: ScenarioContext) -> None:

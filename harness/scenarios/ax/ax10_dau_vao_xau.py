@@ -10,6 +10,7 @@ import httpx
 
 from harness.edxml import build, hostile
 from harness.paths import thresholds_path
+from harness.scenarios.ax.answers import Answer, send_raw
 from harness.scenarios.ax.common import (
     AX10,
     LOCAL_ERROR,
@@ -70,12 +71,33 @@ def send_bad_input(ctx: ScenarioContext, kind: str) -> None:
         return
     valid = build(ctx.world.kit.document(sender.organ, [receiver.organ]))
     body = make(valid, settings)
-    req = sender.client.protocol.send_edoc(body, sender=sender.organ_id)
+    response: httpx.Response | Answer | str
     try:
-        response: httpx.Response | str = sender.client.send(req)
+        if sender.protocol == "bkav":
+            response = send_raw(sender, body)
+        else:
+            response = sender.client.send(sender.client.protocol.send_edoc(body, sender=sender.organ_id))
     except httpx.HTTPError as exc:
         response = f"{type(exc).__name__}: {exc}"
     ctx.data["ax10"] = (kind, len(body), response)
+
+
+def _edoc_service_refusal(ctx: ScenarioContext, what: str, answer: Answer) -> None:
+    """Profile B: a refusal is the EdocService envelope (status Fail or Error, an error code and its
+    description), never a server error, never a docId."""
+    if answer.ok:
+        raise fail(ctx, AX10, f"{what} được trục nhận (docId {answer.sent_id}): trục phải từ chối.")
+    if answer.broke:
+        raise fail(
+            ctx,
+            AX10,
+            f"{what}: trục trả lỗi nội bộ hoặc không phải phong bì EdocService: {answer.code} «{answer.description}» "
+            f"(HTTP {answer.http_status}) thay vì một lời từ chối rõ ràng.",
+        )
+    if not answer.code or not answer.description.strip():
+        raise fail(ctx, AX10, f"{what} bị từ chối nhưng không có mã lỗi hay mô tả lỗi (errors rỗng).")
+    if answer.leaks:
+        raise fail(ctx, AX10, f"{what} bị từ chối nhưng trục vẫn trả docId.")
 
 
 def expect_clear_refusal(ctx: ScenarioContext) -> None:
@@ -86,6 +108,9 @@ def expect_clear_refusal(ctx: ScenarioContext) -> None:
     what = f"Gói tin «{kind}» ({size} byte)"
     if isinstance(response, str):
         raise fail(ctx, AX10, f"{what}: trục ngắt kết nối thay vì trả lỗi rõ ràng ({response}).")
+    if isinstance(response, Answer):
+        _edoc_service_refusal(ctx, what, response)
+        return
     reply = Reply.parse(response.status_code, response.content)
     if reply.ok:
         raise fail(ctx, AX10, f"{what} được trục nhận (DocId {reply.body.get('DocId', '')}): trục phải từ chối.")

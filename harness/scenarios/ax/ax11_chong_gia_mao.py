@@ -8,6 +8,7 @@ import time
 
 from harness.edxml import build
 from harness.edxml.factory import status_for
+from harness.scenarios.ax.answers import Answer
 from harness.scenarios.ax.common import (
     axis_errors,
     collect_later,
@@ -20,6 +21,7 @@ from harness.scenarios.ax.common import (
 )
 from harness.scenarios.context import ScenarioContext
 from harness.scenarios.probe import statuses_for
+from harness.transport.bkav.wire import HASH, edoc_hash
 from harness.transport.vxp import MessageType, Operation, PreparedRequest, Reply
 from harness.transport.vxp.auth import PREFIX, hash_file
 
@@ -124,20 +126,29 @@ def mismatched_hash(ctx: ScenarioContext) -> None:
     collect_later(ctx, sender, receiver)
     package = ctx.world.kit.document(sender.organ, [receiver.organ])
     other = build(ctx.world.kit.document(sender.organ, [receiver.organ]))
-    wrong = {"hash-file": hash_file(other)}
-    req = sender.client.protocol.send_edoc(build(package), sender=sender.organ_id, extra=wrong)
-    reply = _call(ctx, AX11, req, f"{who(ctx, sender)} gửi văn bản với hash-file sai")
-    ctx.data["ax11_hash"] = (package.document_id or "", reply, time.time())
+    what = f"{who(ctx, sender)} gửi văn bản với mã băm sai"
+    answer: Answer
+    if sender.protocol == "bkav":  # EdocService's hash-edoc, the SHA-256 of the document
+        req = sender.bkav.protocol.send_document(build(package))
+        req.headers[HASH] = edoc_hash(other)
+        with axis_errors(ctx, AX11, what):
+            answer = Answer.of_bkav(sender.bkav.call(req))
+    else:
+        wrong = {"hash-file": hash_file(other)}
+        req_vxp = sender.client.protocol.send_edoc(build(package), sender=sender.organ_id, extra=wrong)
+        answer = Answer.of_vxp(_call(ctx, AX11, req_vxp, what))
+    ctx.data["ax11_hash"] = (package.document_id or "", answer, time.time())
+    ctx.data["ax11_hash_name"] = HASH if sender.protocol == "bkav" else "hash-file"
 
 
 def expect_hash_refused(ctx: ScenarioContext) -> None:
-    document_id, reply, _ = ctx.data["ax11_hash"]
-    if reply.ok:
+    document_id, answer, _ = ctx.data["ax11_hash"]
+    if answer.ok:
         raise fail(
             ctx,
             AX11,
-            f"Trục nhận văn bản {document_id} có hash-file không khớp nội dung (DocId {reply.body.get('DocId', '')}):"
-            " nội dung có thể bị thay dưới một chữ ký bắt được.",
+            f"Trục nhận văn bản {document_id} có {ctx.data['ax11_hash_name']} không khớp nội dung (DocId "
+            f"{answer.sent_id}): nội dung có thể bị thay dưới một chữ ký bắt được.",
         )
 
 

@@ -19,6 +19,7 @@ from harness.scenarios.ax.common import (
     send_document,
 )
 from harness.scenarios.context import ScenarioContext
+from harness.transport.vxp import MessageType
 
 AX12 = "AX-12"
 SLOW_CONNECTIONS = 200
@@ -49,12 +50,18 @@ class SlowFlood:
 
 
 def hold_slow_connections(ctx: ScenarioContext) -> None:
-    """Open connections to the axis and send each half a request line, then keep them open."""
+    """Open connections to the axis and send each half a request line, then keep them open (the
+    axis' own service path: VXP's adapter or EdocService)."""
     home_axis(ctx)
     probe = ctx.probe("local")
+    bkav = probe.protocol == "bkav"
     for honest in (probe, ctx.probe("local2")):  # their connections are open (kept alive) before the flood
-        honest.client.count_receive_edoc()
-    parts = urlsplit(probe.client.protocol.endpoint)
+        if bkav:
+            honest.mailbox.waiting(MessageType.EDOC)
+        else:
+            honest.client.count_receive_edoc()
+    parts = urlsplit(probe.bkav.protocol.endpoint if bkav else probe.client.protocol.endpoint)
+    half = "getPendingDoc" if bkav else "getReceivedEdoc"
     host, port = parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
     held: list[socket.socket] = []
     for _ in range(SLOW_CONNECTIONS):
@@ -62,7 +69,7 @@ def hold_slow_connections(ctx: ScenarioContext) -> None:
         s.settimeout(2)
         try:
             s.connect((host, port))
-            s.sendall(f"POST {parts.path}/getReceivedEdoc".encode())
+            s.sendall(f"POST {parts.path}/{half}".encode())
         except OSError:
             s.close()
             break

@@ -212,22 +212,26 @@ def pending_doc_id(owner: Probe, sender_id: str, document_id: str, timeout: floa
     seen: set[str] = set()
     deadline = time.monotonic() + timeout
     while True:
-        for item in owner.client.get_received_edoc_list(MessageType.EDOC):
-            if item.doc_id in seen or (item.from_ and item.from_ != sender_id):
+        for doc_id in owner.mailbox.waiting(MessageType.EDOC):
+            if doc_id in seen:
                 continue
-            seen.add(item.doc_id)
-            mail = read_mail(item.doc_id, MessageType.EDOC, owner.client.get_edoc(item.doc_id))
-            if mail.document_id == document_id:
-                return item.doc_id
+            seen.add(doc_id)
+            mail = read_mail(doc_id, MessageType.EDOC, owner.mailbox.fetch(doc_id, MessageType.EDOC))
+            if mail.document_id == document_id and mail.from_organ in ("", sender_id):
+                return doc_id
         if time.monotonic() >= deadline:
             return None
         time.sleep(poll)
 
 
 def listed(probe: Probe) -> dict[str, str]:
-    """docId -> delivery status of everything in the probe's mailbox (documents and statuses)."""
+    """docId -> delivery status of everything in the probe's mailbox (documents and statuses); on
+    EdocService, which lists only what waits, every entry is `pending`."""
     out: dict[str, str] = {}
     for kind in (MessageType.EDOC, MessageType.STATUS):
+        if probe.protocol == "bkav":
+            out.update(dict.fromkeys(probe.mailbox.waiting(kind), "pending"))
+            continue
         for item in probe.client.get_received_edoc_list(kind):
             out[item.doc_id] = item.status
     return out
