@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from harness.transport.bkav import wire as bkav
 from harness.transport.mailbox import bkav_service
 from harness.transport.vxp import MessageType, ReceivedItem
+from harness.transport.vxp import PreparedRequest as VxpRequest
 from harness.transport.vxp import Protocol as VxpProtocol
 from harness.transport.vxp import Reply as VxpReply
 from harness.transport.vxp.protocol import data_list
@@ -82,7 +83,7 @@ class VxpDialect:
         self.protocols = {a.code: VxpProtocol(endpoint, a.system_id, a.secret) for a in agencies}
 
     @staticmethod
-    def _wire(req: Any, name: str) -> Wire:
+    def _wire(req: VxpRequest, name: str) -> Wire:
         headers = {k: v.decode("latin-1") for k, v in req.headers.items()}
         return Wire(req.method, req.url, headers, req.content, name)
 

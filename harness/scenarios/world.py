@@ -127,20 +127,21 @@ class World:
             watch = self._watches.pop(axis_code, None)
             if watch is not None:
                 watch.close()
-        self._rewire(axis_code, endpoint=endpoint)
+        self._rewire(axis_code, lambda a: replace(a, endpoint=endpoint))
         if protocol:
             self.set_protocol(axis_code, protocol)
 
     def set_protocol(self, axis_code: str, protocol: str) -> None:
         """The axis speaks `protocol` ("vxp" or "bkav"): its agencies' probes are reopened in it."""
         self.axes[axis_code] = replace(self.axes[axis_code], protocol=protocol)
-        self._rewire(axis_code, protocol=protocol)
+        self._rewire(axis_code, lambda a: replace(a, protocol=protocol))
 
-    def _rewire(self, axis_code: str, **changes: str) -> None:
+    def _rewire(self, axis_code: str, change: Callable[[Agency], Agency]) -> None:
+        """Change every agency of the axis; their probes are closed, to be reopened as they now are."""
         with self._lock:
             for a in list(self.agencies.values()):
                 if a.axis == axis_code:
-                    self.agencies[a.id] = replace(a, **changes)  # type: ignore[arg-type]
+                    self.agencies[a.id] = change(a)
                     probe = self._probes.pop(a.id, None)
                     if probe is not None:
                         probe.close()
