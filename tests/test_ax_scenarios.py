@@ -25,6 +25,7 @@ from harness.scenarios.runner import Scenario, load_features, load_steps, run_sc
 from harness.scenarios.steps import REGISTRY
 from harness.scenarios.timing import Deadlines
 from harness.scenarios.world import Agency, World, WorldError
+from harness.transport.bkav.wire import VXP_COUNTERPART
 from harness.transport.vxp.models import Reply
 from harness.transport.vxp.wire import ascii_text
 from simulators.launcher import Simulation
@@ -295,19 +296,21 @@ BKAV_LOCAL2 = "000.00.97.H14"
 def test_a_profile_b_axis_is_judged_on_what_applies_and_told_why_for_the_rest(world: World) -> None:
     """The AX suite against a Bkav EdocService axis (probes speak EdocService): every scenario that
     applies passes; the three AX-11 scenarios about VXP's signed requests are recorded as not
-    applicable, and AX-01's outline of VXP operations as not yet checked, each with the reason
+    applicable, and so are AX-01's rows of VXP operations EdocService has no counterpart for, each with the reason
     (harness/scenarios/ax/profile_b.py): never silently skipped."""
     results = [run_scenario(world, s, home_axis=BKAV_HOME) for s in SCENARIOS]
     not_applicable = {name for item, name in NOT_APPLICABLE if item == "AX-11"}
     for r in results:
-        operation_row = r.scenario_id == "AX-01" and r.name.startswith("Thao tác ")
-        if operation_row or r.name in not_applicable:
+        row = re.match(r"Thao tác (\w+) ", r.name) if r.scenario_id == "AX-01" else None
+        no_counterpart = row is not None and row.group(1) not in VXP_COUNTERPART.values()
+        if no_counterpart or r.name in not_applicable:
             assert r.outcome is Outcome.NOT_RUN, explain(r)
-            expected = "Chưa kiểm tra được trên" if operation_row else "Không áp dụng cho"
-            assert r.message_vi.startswith(f"{expected} trục EdocService của Bkav (hồ sơ B): "), r.message_vi
+            assert r.message_vi.startswith("Không áp dụng cho trục EdocService của Bkav (hồ sơ B): "), r.message_vi
         else:
             assert r.outcome is Outcome.PASSED, explain(r)
     assert len(not_applicable) == 3 and sum(r.name in not_applicable for r in results) == 3
+    rows = [re.match(r"Thao tác (\w+) ", r.name) for r in results if r.outcome is Outcome.PASSED]
+    assert {m.group(1) for m in rows if m is not None} == set(VXP_COUNTERPART.values())  # AX-01 on EdocService
 
 
 def test_a_dropped_delivery_on_a_profile_b_axis_fails_ax02(world: World) -> None:
@@ -358,3 +361,17 @@ def test_a_bkav_axis_that_takes_any_hash_edoc_fails_ax11(world: World) -> None:
         watch.remove_fault()
     assert result.outcome is Outcome.FAILED, explain(result)
     assert "có hash-edoc không khớp nội dung" in result.message_vi, result.message_vi
+
+
+def test_a_bkav_axis_that_breaks_instead_of_refusing_fails_ax01(world: World) -> None:
+    """AX-01 on profile B wants the filter's refusal; an axis answering 503 to a wrong token fails it."""
+    scenario = next(s for s in SCENARIOS if s.scenario_id == "AX-01" and "getReceivedEdocList " in s.name)
+    watch = world.watch(BKAV_HOME)
+    try:
+        watch.add_fault(kind="down", duration_s=30)
+        result = run_scenario(world, scenario, home_axis=BKAV_HOME)
+    finally:
+        watch.remove_fault()
+    assert result.outcome is Outcome.FAILED, explain(result)
+    assert result.message_vi.startswith("[AX-01]"), result.message_vi
+    assert "nhận lỗi" in result.message_vi and "HTTP 503" in result.message_vi, result.message_vi

@@ -14,6 +14,7 @@ import httpx
 from harness.edxml import build
 from harness.edxml.factory import status_for
 from harness.ids import IdShape, InvalidIdentifier, parse_agency_id
+from harness.scenarios.ax import ax01_edoc_service as edoc_service
 from harness.scenarios.ax.answers import FORBIDDEN_CODE, Answer
 from harness.scenarios.ax.common import (
     AX01,
@@ -61,6 +62,12 @@ def operation_of(name: str) -> Operation:
         return Operation(name)
     except ValueError:
         raise WorldError(f"Thao tác VXP «{name}» không có trong giao thức ({', '.join(Operation)}).") from None
+
+
+def on_edoc_service(ctx: ScenarioContext) -> bool:
+    """The axis under test speaks EdocService (profile B): ax01_edoc_service.py checks it."""
+    home_axis(ctx)
+    return ctx.probe("local").protocol == "bkav"
 
 
 def probe_sub_unit_code(organ_id: str) -> str:
@@ -158,6 +165,9 @@ CREDENTIAL_CASES_VI = {
 
 def ax01_call(ctx: ScenarioContext, name: str, case: str) -> None:
     """Call one operation as the local probe with wrong, unknown or correct credentials."""
+    if on_edoc_service(ctx):
+        edoc_service.call(ctx, name, case)
+        return
     state = ax01_state(ctx, name)
     a = state.agency
     own: VxpClient | None = None
@@ -182,6 +192,9 @@ def leaks(reply: Reply) -> bool:
 
 
 def ax01_expect_refused(ctx: ScenarioContext) -> None:
+    if on_edoc_service(ctx):
+        edoc_service.expect_refused(ctx)
+        return
     state: Ax01 = ctx.data["ax01"]
     assert state.last is not None
     op, response, case = state.operation, state.last, CREDENTIAL_CASES_VI[state.last_case]
@@ -217,6 +230,9 @@ def ax01_expect_refused(ctx: ScenarioContext) -> None:
 
 def ax01_expect_no_side_effect(ctx: ScenarioContext) -> None:
     """The refused calls changed nothing: no delivery, no acknowledgement, no directory change."""
+    if on_edoc_service(ctx):
+        edoc_service.expect_no_side_effect(ctx)
+        return
     state: Ax01 = ctx.data["ax01"]
     op, caller = state.operation, state.caller
     with axis_errors(ctx, AX01, f"Kiểm tra trạng thái trục sau các lời gọi {op} bị từ chối"):
@@ -247,6 +263,9 @@ def ax01_expect_no_side_effect(ctx: ScenarioContext) -> None:
 
 
 def ax01_expect_success(ctx: ScenarioContext) -> None:
+    if on_edoc_service(ctx):
+        edoc_service.expect_success(ctx)
+        return
     state: Ax01 = ctx.data["ax01"]
     assert state.last is not None
     op, response, caller = state.operation, state.last, state.caller

@@ -1,14 +1,17 @@
 """Which AX scenarios a Bkav EdocService axis (profile B) is judged on, and why the others are not.
 
-A scenario that does not apply says so with the reason; one that applies but whose check still speaks
-VXP itself says that instead: neither is ever skipped silently. Both are recorded as not run, with the
-sentence, in the results and the reports. The rest run unchanged: their probes reach the axis through
-the protocol-neutral mailbox (harness/transport/mailbox.py).
+A scenario that does not apply says so with the reason (one that applies but whose check still spoke
+VXP would say that instead): never skipped silently, recorded as not run with the sentence in the
+results and the reports. The rest run: their probes reach the axis through the protocol-neutral
+mailbox (harness/transport/mailbox.py) and their raw calls read as one Answer (ax/answers.py).
 """
 
 from __future__ import annotations
 
+import re
+
 from harness.scenarios.context import NotApplicable, ScenarioContext
+from harness.transport.bkav.wire import VXP_COUNTERPART
 
 PROFILE_B = "trục EdocService của Bkav (hồ sơ B)"
 
@@ -27,14 +30,12 @@ NOT_APPLICABLE = {
 }
 """(AX item, scenario name) -> why the scenario does not apply to profile B."""
 
-NOT_YET = {
-    ("AX-01", "Thao tác "): (
-        "khung kịch bản liệt kê các thao tác của VXP và gọi chúng bằng systemid, chữ ký HMAC; bản cho các thao "
-        "tác EdocService (organId, mã xác thực) chưa có"
-    ),
-}
+NOT_YET: dict[tuple[str, str], str] = {}
 """(AX item, start of the scenario name) -> why its check cannot judge a profile B axis yet (it applies,
-the check speaks VXP)."""
+the check still speaks VXP). Empty: every AX scenario that applies to profile B is checked there."""
+
+AX01_ROW = re.compile(r"^Thao tác (\w+) ")
+"""AX-01's outline rows are named after a VXP operation; on profile B its EdocService counterpart runs."""
 
 
 def require_profile(ctx: ScenarioContext, protocol: str) -> None:
@@ -44,6 +45,9 @@ def require_profile(ctx: ScenarioContext, protocol: str) -> None:
         return
     item, name = ctx.result.scenario_id, ctx.result.name
     reason = NOT_APPLICABLE.get((item, name))
+    row = AX01_ROW.match(name) if item == "AX-01" else None
+    if row is not None and row.group(1) not in VXP_COUNTERPART.values():
+        reason = f"EdocService không có thao tác tương ứng với {row.group(1)} của VXP."
     if reason is not None:
         raise NotApplicable(f"Không áp dụng cho {PROFILE_B}: {reason}")
     pending = next((why for (i, start), why in NOT_YET.items() if i == item and name.startswith(start)), None)
