@@ -1,4 +1,5 @@
-"""The ASGI application of one axis: VXP routes under the base path, control plane under /_sim."""
+"""The ASGI application of one axis: its protocol's routes (VXP under the base path, or Bkav's
+EdocService under /EdocService), the control plane under /_sim."""
 
 from __future__ import annotations
 
@@ -53,9 +54,13 @@ def create_app(config: AxisConfig) -> Starlette:
             axis.close()
 
     base = "/" + config.base_path.strip("/") if config.base_path.strip("/") else ""
-    routes = [Route(base + "/{operation}", VxpEndpoint(axis).endpoint, methods=["GET", "POST"]), *control_routes(axis)]
+    # An axis speaks one protocol to its agencies, as the real ones do: a VNPT client pointed at a Bkav
+    # province must fail here as it would there. (Its relay still speaks VXP to the national axis.)
     if config.protocol == "bkav":
-        routes.insert(0, Route(BKAV_BASE + "/{operation}", BkavEndpoint(axis).endpoint, methods=["GET", "POST"]))
+        service = Route(BKAV_BASE + "/{operation}", BkavEndpoint(axis).endpoint, methods=["GET", "POST"])
+    else:
+        service = Route(base + "/{operation}", VxpEndpoint(axis).endpoint, methods=["GET", "POST"])
+    routes = [service, *control_routes(axis)]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.axis = axis
     app.state.relay = relay

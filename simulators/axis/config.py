@@ -122,7 +122,7 @@ class AxisConfig:
     seed: int | None = None
     protocol: str = "vxp"
     """What the axis' agencies speak: "vxp" (VNPT's adapter, profile A) or "bkav" (EdocService, profile B,
-    served under /EdocService beside the VXP routes, which the harness' own probes still use)."""
+    served under /EdocService instead of the VXP routes)."""
 
     @property
     def endpoint(self) -> str:

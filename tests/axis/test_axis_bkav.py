@@ -95,6 +95,13 @@ def test_the_filter_refuses_a_wrong_token_and_an_unknown_organ_with_its_401(axis
     assert bare.status_code == 401 and [e.code for e in body.errors] == ["Invalid Credentials"] * 2
 
 
+def test_a_bkav_axis_does_not_answer_vxp(axis: AxisProcess) -> None:
+    """A vendor whose system speaks VNPT's VXP, pointed at a Bkav province, fails here as it would there."""
+    with VxpClient(axis.endpoint, H41_00, SECRETS[H41_00]) as vnpt:
+        response = vnpt.send(vnpt.protocol.get_received_edoc_list(MessageType.EDOC))
+    assert response.status_code == 404, response.text
+
+
 def test_a_caller_cannot_read_or_confirm_another_organisations_document(axis: AxisProcess) -> None:
     data, _ = document(H41_00, [H41_12])
     with client(axis, H41_00) as sender, client(axis, H41_12) as owner, client(axis, H41_05) as other:
