@@ -26,6 +26,7 @@ from harness.scenarios.steps import REGISTRY
 from harness.scenarios.timing import Deadlines
 from harness.scenarios.world import Agency, World, WorldError
 from harness.transport.bkav.wire import VXP_COUNTERPART
+from harness.transport.mailbox import bkav_service
 from harness.transport.vxp.models import Reply
 from harness.transport.vxp.wire import ascii_text
 from simulators.launcher import Simulation
@@ -375,3 +376,25 @@ def test_a_bkav_axis_that_breaks_instead_of_refusing_fails_ax01(world: World) ->
     assert result.outcome is Outcome.FAILED, explain(result)
     assert result.message_vi.startswith("[AX-01]"), result.message_vi
     assert "nhận lỗi" in result.message_vi and "HTTP 503" in result.message_vi, result.message_vi
+
+
+def test_a_real_bkav_axis_url_runs_everything_that_applies_but_ax08(
+    sim: Simulation, endpoints: dict[str, Any], pki_dir: Path, world: World
+) -> None:
+    """As with `--axis-url https://…/EdocService --axis-protocol bkav`: the harness reaches a profile B axis
+    only through EdocService, with no control plane; AX-08 and what does not apply are not run, with reasons."""
+    real = World.from_endpoints(endpoints, deadlines=DEADLINES, pki_dir=pki_dir)
+    real.kit = world.kit
+    real.override_endpoint(BKAV_HOME, bkav_service(sim.axes[BKAV_HOME].endpoint), "bkav")
+    try:
+        with pytest.raises(WorldError):
+            real.watch(BKAV_HOME)
+        results = [run_scenario(real, s, home_axis=BKAV_HOME) for s in SCENARIOS]
+    finally:
+        real.close()
+    not_run = {r.name: r.message_vi for r in results if r.outcome is Outcome.NOT_RUN}
+    assert all(r.outcome in (Outcome.PASSED, Outcome.NOT_RUN) for r in results), [explain(r) for r in results]
+    assert sum(1 for r in results if r.outcome is Outcome.PASSED) >= 20
+    ax08 = next(r for r in results if r.scenario_id == "AX-08")
+    assert ax08.outcome is Outcome.NOT_RUN and "không thể tắt đột ngột và khởi động lại" in ax08.message_vi
+    assert all("hồ sơ B" in message for name, message in not_run.items() if name != ax08.name), not_run
