@@ -10,8 +10,6 @@ applicable there (ax/profile_b.py says so).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 from dataclasses import dataclass, field
 
@@ -19,7 +17,9 @@ from harness.edxml import build
 from harness.scenarios.ax.common import (
     AX01,
     axis_errors,
+    base64_data,
     collect_later,
+    expect_refused_send_not_delivered,
     fail,
     home_axis,
     listed,
@@ -29,7 +29,7 @@ from harness.scenarios.ax.common import (
     who,
 )
 from harness.scenarios.context import ScenarioContext
-from harness.scenarios.probe import Probe, documents_from, read_mail
+from harness.scenarios.probe import Probe, read_mail
 from harness.scenarios.world import WorldError
 from harness.transport.bkav import BkavClient, Kind, Operation, PreparedRequest, Reply
 from harness.transport.bkav.wire import VXP_COUNTERPART
@@ -148,15 +148,7 @@ def expect_no_side_effect(ctx: ScenarioContext) -> None:
     op, caller = state.operation, state.caller
     with axis_errors(ctx, AX01, f"Kiểm tra trạng thái trục sau các lời gọi {op} bị từ chối"):
         if op is Operation.SEND_DOCUMENT:
-            state.peer.collect()
-            got = state.peer.find(documents_from(caller.organ_id, state.since, state.document_id))
-            if got:
-                raise fail(
-                    ctx,
-                    AX01,
-                    f"Văn bản {state.document_id} gửi bằng thông tin xác thực sai vẫn đến {who(ctx, state.peer)} "
-                    f"(docId {got[0].doc_id}).",
-                )
+            expect_refused_send_not_delivered(ctx, AX01, caller, state.peer, state.since, state.document_id)
         elif op in NUMBERED and state.doc_id not in listed(caller):
             raise fail(
                 ctx,
@@ -175,11 +167,7 @@ def expect_success(ctx: ScenarioContext) -> None:
         raise fail(ctx, AX01, f"{what} bị từ chối: {reply.error_text} (HTTP {reply.http_status}).")
     with axis_errors(ctx, AX01, f"Kiểm tra kết quả lời gọi {op}"):
         if op is Operation.GET_DOCUMENT:
-            try:
-                data = base64.b64decode(str(reply.body.get("data") or ""), validate=True)
-            except (binascii.Error, ValueError):
-                data = b""
-            mail = read_mail(state.doc_id, MessageType.EDOC, data)
+            mail = read_mail(state.doc_id, MessageType.EDOC, base64_data(reply.body))
             if mail.document_id != state.document_id:
                 raise fail(
                     ctx, AX01, f"{what} trả gói tin có DocumentId «{mail.document_id}» thay vì «{state.document_id}»."

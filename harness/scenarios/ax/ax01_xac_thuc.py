@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import secrets
 import time
 from contextlib import suppress
@@ -21,9 +19,11 @@ from harness.scenarios.ax.common import (
     LOCAL_ERROR,
     agency_of,
     axis_errors,
+    base64_data,
     broke,
     collect_later,
     collect_quietly,
+    expect_refused_send_not_delivered,
     fail,
     home_axis,
     listed,
@@ -237,15 +237,7 @@ def ax01_expect_no_side_effect(ctx: ScenarioContext) -> None:
     op, caller = state.operation, state.caller
     with axis_errors(ctx, AX01, f"Kiểm tra trạng thái trục sau các lời gọi {op} bị từ chối"):
         if op is Operation.SEND_EDOC:
-            state.peer.collect()
-            got = state.peer.find(documents_from(caller.organ_id, state.since, state.document_id))
-            if got:
-                raise fail(
-                    ctx,
-                    AX01,
-                    f"Văn bản {state.document_id} gửi bằng thông tin xác thực sai vẫn đến {who(ctx, state.peer)} "
-                    f"(DocId {got[0].doc_id}).",
-                )
+            expect_refused_send_not_delivered(ctx, AX01, caller, state.peer, state.since, state.document_id)
         elif op in DOC_ID_OPERATIONS:
             status = listed(caller).get(state.doc_id)
             if status is None or status == "done":
@@ -285,7 +277,7 @@ def ax01_expect_success(ctx: ScenarioContext) -> None:
         raise fail(ctx, AX01, f"{what} bị từ chối: {reply.error_code} «{reply.error_desc}» (HTTP {reply.http_status}).")
     with axis_errors(ctx, AX01, f"Kiểm tra kết quả lời gọi {op}"):
         if op is Operation.GET_EDOC:
-            mail = read_mail(state.doc_id, MessageType.EDOC, response_data(reply))
+            mail = read_mail(state.doc_id, MessageType.EDOC, base64_data(reply.body))
             if mail.document_id != state.document_id:
                 raise fail(
                     ctx,
@@ -300,14 +292,6 @@ def ax01_expect_success(ctx: ScenarioContext) -> None:
             raise fail(ctx, AX01, f"{what} thành công nhưng mã {state.code} không có trong danh bạ.")
         elif op is Operation.DELETE_AGENCY and state.code in directory_codes(caller.client):
             raise fail(ctx, AX01, f"{what} thành công nhưng mã {state.code} vẫn còn trong danh bạ.")
-
-
-def response_data(reply: Reply) -> bytes:
-    data = reply.body.get("data")
-    try:
-        return base64.b64decode(str(data or ""), validate=True)
-    except (binascii.Error, ValueError):
-        return b""
 
 
 def ax01_send_with_foreign_from(ctx: ScenarioContext, message_type: MessageType) -> None:

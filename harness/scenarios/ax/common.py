@@ -4,6 +4,8 @@ rule ID, waiting for mail, and documents sent through the axis under test.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -222,6 +224,28 @@ def pending_doc_id(owner: Probe, sender_id: str, document_id: str, timeout: floa
         if time.monotonic() >= deadline:
             return None
         time.sleep(poll)
+
+
+def expect_refused_send_not_delivered(
+    ctx: ScenarioContext, rule: str, sender: Probe, peer: Probe, since: float, document_id: str
+) -> None:
+    """A document sent with credentials the axis refused must not reach its recipient."""
+    peer.collect()
+    got = peer.find(documents_from(sender.organ_id, since, document_id))
+    if got:
+        raise fail(
+            ctx,
+            rule,
+            f"Văn bản {document_id} gửi bằng thông tin xác thực sai vẫn đến {who(ctx, peer)} (DocId {got[0].doc_id}).",
+        )
+
+
+def base64_data(body: dict[str, Any]) -> bytes:
+    """The package a read answers with (`data`, base64 in VXP and EdocService alike); b"" when there is none."""
+    try:
+        return base64.b64decode(str(body.get("data") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def listed(probe: Probe) -> dict[str, str]:
