@@ -7,6 +7,7 @@ manifest, the console's downloads and the summary cover all 20 agencies of the d
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,21 +21,33 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
 
 LIENTHONG = str(Path(sys.executable).parent / "lienthong")
+WIDE = {**os.environ, "COLUMNS": "200"}
 FIRST, SECOND = "000.00.07.H41", "000.00.12.H41"
 
 
-def run_one(root: Path, agency: str) -> None:
+def run_one(root: Path, agency: str) -> subprocess.CompletedProcess[str]:
     command = [LIENTHONG, "trial", "run", "--topology", str(REPO / "fixtures" / "topologies" / "demo.yaml")]
     command += ["--roster", str(REPO / "fixtures" / "rosters" / "demo.csv"), "--db", str(root / "trial.sqlite3")]
     command += ["--work", str(root / "work"), "--out", str(root / "out"), "--retries", "0"]
     command += ["--agency", agency, "--scenario", "RT-01"]
-    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr[-2000:]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, env=WIDE)
+
+
+def test_a_report_that_cannot_be_written_fails_the_run(tmp_path: Path) -> None:
+    """Issue 28, item 1: the signed summary missing used to leave one red line and exit 0."""
+    (tmp_path / "out" / "tong-hop.pdf").mkdir(parents=True)  # the summary PDF cannot be written there
+    proc = run_one(tmp_path, FIRST)
+    assert proc.returncode == 3, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "Không tạo được bảng tổng hợp PDF ký số" in proc.stdout
+    assert "Lần chạy KHÔNG hoàn tất: 1 báo cáo không tạo được" in proc.stdout
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ok"] is False and [e["output"] for e in manifest["errors"]] == ["summary-pdf"]
 
 
 def test_a_partial_run_keeps_every_agency_in_the_reports(tmp_path: Path) -> None:
-    run_one(tmp_path, FIRST)
-    run_one(tmp_path, SECOND)
+    for agency in (FIRST, SECOND):
+        proc = run_one(tmp_path, agency)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     store = CampaignStore.open(str(tmp_path / "trial.sqlite3"))
     try:

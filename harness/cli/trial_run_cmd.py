@@ -120,6 +120,23 @@ def print_outcome(run: TrialRun, plan: TrialPlan, console: Console) -> None:
         console.print(f"[red]Báo cáo lỗi:[/] {error}")
     if run.files:
         console.print(f"Báo cáo ({len(run.files)} tệp) đã ghi vào: [bold]{plan.out_dir}[/]")
+    if run.report_errors:
+        console.print(
+            f"[bold red]Lần chạy KHÔNG hoàn tất: {len(run.report_errors)} báo cáo không tạo được[/] "
+            f"(danh sách trong {plan.out_dir / 'manifest.json'}); sửa lỗi rồi chạy lại lệnh: "
+            "các kịch bản đã có kết quả không phải chạy lại.",
+            soft_wrap=True,
+        )
+
+
+REPORTS_FAILED = 3
+"""Exit status of a run whose scenarios ran but some report (a signed PDF, the workbook...) was not written."""
+
+
+def exit_on_report_errors(run: TrialRun) -> None:
+    """A report that could not be written is a failed run, whatever the scenarios gave."""
+    if run.report_errors:
+        sys.exit(REPORTS_FAILED)
 
 
 def _plan_options(f: Any) -> Any:
@@ -233,7 +250,8 @@ def run_command(
 ) -> None:
     """Chạy mọi kịch bản cho mọi cơ quan trong danh sách (song song), ghi kết quả và báo cáo.
 
-    Chạy lại cùng lệnh sau khi bị ngắt: các kịch bản đã có kết quả được bỏ qua.
+    Chạy lại cùng lệnh sau khi bị ngắt: các kịch bản đã có kết quả được bỏ qua. Mã thoát: 0 xong,
+    2 lỗi cấu hình, 3 có báo cáo không tạo được, 130 bị ngắt.
     """
     console = Console()
     default_work = Path(db).parent if "://" not in db else REPO_ROOT / ".lienthong" / "trial"
@@ -260,6 +278,7 @@ def run_command(
     )
     run = execute(plan, console)
     print_outcome(run, plan, console)
+    exit_on_report_errors(run)
 
 
 @click.command("demo")
@@ -323,6 +342,7 @@ def demo_command(
     console.print(f"[bold]Demo chạy thử liên thông[/]: {DEMO_TOPOLOGY.relative_to(REPO_ROOT)}")
     run = execute(plan, console)
     print_outcome(run, plan, console)
+    exit_on_report_errors(run)
     login = demo_accounts(plan.db, work)
     if not keep_console:
         opener = "lienthong console" if work == DEMO_WORK else f"lienthong console --demo-work {work}"

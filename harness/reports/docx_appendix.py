@@ -64,8 +64,13 @@ def _section(doc: Document, text: str) -> None:
     para(doc, text, bold=True, space_before=10, space_after=4)
 
 
-def _matrix_size(n: int) -> float:
-    return 10 if n <= 8 else 8 if n <= 14 else 6.5
+def _exchange_widths(table: tables.TextTable) -> tuple[list[float], float]:
+    """A matrix: a label column and equal number columns; the list of what each party sent otherwise."""
+    if table.matrix:
+        columns = len(table.headers) - 1
+        size = 10 if columns <= 9 else 8 if columns <= 15 else 6.5
+        return [48.0, *[(TEXT_WIDTH_MM - 48.0) / columns] * columns], size
+    return [9, 62, TEXT_WIDTH_MM - 9 - 62 - 17, 17], 9.5
 
 
 def summary_docx(view: SummaryView) -> bytes:
@@ -77,7 +82,6 @@ def summary_docx(view: SummaryView) -> bytes:
     _labelled(doc, "Đợt chạy thử", frame.round_name)
     _labelled(doc, "Số cơ quan hoàn thành", f"{view.complete_count}/{len(view.agencies)}")
     mark_w = 7.0
-    n = len(view.matrix.ids)
     widths: list[tuple[tables.TextTable, list[float], float]] = [
         (
             tables.completion(view),
@@ -86,7 +90,7 @@ def summary_docx(view: SummaryView) -> bytes:
         ),
         (tables.late(view), [9, 48, 30, 26, TEXT_WIDTH_MM - 113], TABLE_PT),
         (tables.shares(view), [9, TEXT_WIDTH_MM - 9 - 18 * 3 - 28, 18, 18, 18, 28], TABLE_PT),
-        (tables.matrix(view), [48.0, *[(TEXT_WIDTH_MM - 48.0) / (n + 1)] * (n + 1)], _matrix_size(n)),
+        *((t, *_exchange_widths(t)) for t in tables.matrices(view)),
     ]
     for table, table_widths, size in widths:
         _section(doc, table.title)

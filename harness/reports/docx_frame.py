@@ -178,12 +178,16 @@ def grid_table(
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, widths_mm)
     _repeat_header(table)
+    # Cells straight from each row's <w:tc> elements: Row.cells re-walks the grid (spans) on every call.
+    trs = table._tbl.tr_lst
     for j, text in enumerate(headers):
-        para(table.rows[0].cells[j], text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
+        cell = _Cell(trs[0].tc_lst[j], table)
+        para(cell, text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
     for i, values in enumerate(rows, start=1):
+        tcs = trs[i].tc_lst
         for j, text in enumerate(values):
             align = WD_ALIGN_PARAGRAPH.CENTER if j in centred else WD_ALIGN_PARAGRAPH.LEFT
-            para(table.rows[i].cells[j], text, size=size, align=align, first=True, bold=(i - 1) in bold_rows)
+            para(_Cell(tcs[j], table), text, size=size, align=align, first=True, bold=(i - 1) in bold_rows)
     return table
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from harness.paths import REPO_ROOT
+from harness.reports.tables import FULL_MATRIX_MAX
 from harness.reports.text import APPENDIX_TITLE, MARK_LEGEND, MOTTO, SLOGAN, SUMMARY_TITLE
 from harness.reports.view import SummaryView
 from harness.trial.catalogue import RUN_TESTS
@@ -34,4 +35,5 @@ def report_html(view: SummaryView) -> str:
         title=SUMMARY_TITLE,
         appendix_title=APPENDIX_TITLE,
         legend=MARK_LEGEND,
+        full_matrix_max=FULL_MATRIX_MAX,
     )

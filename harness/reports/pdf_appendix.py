@@ -45,23 +45,39 @@ def appendix_pdf(view: AgencyView, frame: Frame) -> bytes:
 
 def _table(table: TextTable, widths: list[float], size: float = CELL_PT) -> list[Flowable]:
     """A summary section: its heading, the table (or the sentence that says it is empty), its note."""
-    out: list[Flowable] = [Spacer(1, 4 * mm), section(table.title), Spacer(1, 2 * mm)]
+    out: list[Flowable] = [Spacer(1, 4 * mm), section(table.title, space_after=2 * mm)]
     if not table.rows:
         return [*out, text(table.empty, style("plain"))]
     grid_ = grid(table.headers, table.rows, widths, size=size, centred=table.centred, bold_rows=table.bold_rows)
     return [*out, grid_, *([_note(table.note)] if table.note else [])]
 
 
+def _matrix_pt(columns: int) -> float:
+    return 9.5 if columns <= 9 else 7.5 if columns <= 15 else 6
+
+
+def _widths(table: TextTable) -> tuple[list[float], float]:
+    """A matrix: a label column and equal number columns; the list of what each party sent otherwise."""
+    if table.matrix:
+        first, columns = 48 * mm, len(table.headers) - 1
+        return [first, *[(TEXT_WIDTH - first) / columns] * columns], _matrix_pt(columns)
+    fixed = [11 * mm, 62 * mm, 0.0, 17 * mm]
+    fixed[2] = TEXT_WIDTH - sum(fixed)
+    return fixed, 9
+
+
 def _sections(view: SummaryView) -> list[Flowable]:
     mark_w = 7.5 * mm
-    n = len(view.matrix.ids)
     late_widths = [11 * mm, 46 * mm, 31 * mm, 24 * mm]
-    first = 48 * mm
     completion = _table(
         tables.completion(view),
         [11 * mm, TEXT_WIDTH - 11 * mm - 27 * mm - mark_w * len(RUN_TESTS), *[mark_w] * len(RUN_TESTS), 27 * mm],
         size=9,
     )
+    exchange: list[Flowable] = []
+    for table in tables.matrices(view):
+        widths, size = _widths(table)
+        exchange += _table(table, widths, size=size)
     return [
         *completion[1:],  # the first section follows the labels without the extra space
         *_table(tables.late(view), [*late_widths, TEXT_WIDTH - sum(late_widths)]),
@@ -69,11 +85,7 @@ def _sections(view: SummaryView) -> list[Flowable]:
             tables.shares(view),
             [11 * mm, TEXT_WIDTH - 11 * mm - 3 * 16 * mm - 26 * mm, 16 * mm, 16 * mm, 16 * mm, 26 * mm],
         ),
-        *_table(
-            tables.matrix(view),
-            [first, *[(TEXT_WIDTH - first) / (n + 1)] * (n + 1)],
-            size=9.5 if n <= 8 else 7.5 if n <= 14 else 6,
-        ),
+        *exchange,
     ]
 
 

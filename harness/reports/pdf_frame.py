@@ -106,8 +106,12 @@ def titles(frame: ReportFrame, title: str) -> list[Flowable]:
     return out
 
 
-def section(title: str) -> Paragraph:
-    return Paragraph(escape(title), style("section", BOLD, 13, leading=17))
+def section(title: str, space_after: float = 0) -> Paragraph:
+    """A section heading, kept on the page of what follows it."""
+    st = style("section", BOLD, 13, leading=17)
+    st.keepWithNext = 1
+    st.spaceAfter = space_after
+    return Paragraph(escape(title), st)
 
 
 def grid(

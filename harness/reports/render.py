@@ -16,8 +16,10 @@ import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from harness.reports.errors import ReportError
 from harness.reports.html import report_html
 from harness.reports.junit import junit_xml
 from harness.reports.pdf_appendix import appendix_pdf, summary_pdf
-from harness.reports.pdf_sign import sign_report, stamp_reference
+from harness.reports.pdf_sign import ReportSigner, sign_report, stamp_reference
 from harness.reports.text import clean, safe_name
 from harness.reports.verification import DEFAULT_VERIFY_BASE, summary_code
 from harness.reports.view import AgencyView, agency_view, frame_of, report_time, summary_view
@@ -177,7 +179,7 @@ def _agency(
     statement: AgencyStatement,
     summary: TrialSummary,
     *,
-    pki: TestPki,
+    signer: ReportSigner | ReportError,
     journal_for: JournalFor | None,
     evidence_root: Path | None,
     verify_base: str,
@@ -196,7 +198,9 @@ def _agency(
         w.fail("appendix-docx", organ_id, exc)
     try:
         pdf = appendix_pdf(view, frame)
-        signed = sign_report(pdf, pki, summary.issuer.organ_id, reference=stamp_reference(frame.letter, view.code))
+        if isinstance(signer, ReportError):
+            raise signer
+        signed = signer.sign(pdf, reference=stamp_reference(frame.letter, view.code))
         w.write("appendix-pdf", f"{folder}/phu-luc-{folder}.pdf", signed, organ_id)
     except Exception as exc:
         w.fail("appendix-pdf", organ_id, exc)
@@ -205,6 +209,82 @@ def _agency(
     except Exception as exc:
         w.fail("junit", organ_id, exc)
     return view
+
+
+PARALLEL_FROM = 24
+"""Agencies from which the appendices are written in parallel: below, starting processes costs more."""
+
+
+@dataclass(frozen=True, slots=True)
+class _AgencyJob:
+    """What writing one agency's files needs besides its statement (picklable for a worker)."""
+
+    summary: TrialSummary
+    """The round, issuer and date; its statements left out."""
+    out_dir: Path
+    signer: ReportSigner | ReportError
+    journal_for: JournalFor | None
+    evidence_root: Path | None
+    verify_base: str
+
+
+@dataclass(slots=True)
+class _Part:
+    """What a worker wrote for its agencies, merged into the manifest in roster order."""
+
+    files: list[ManifestEntry] = field(default_factory=list)
+    errors: list[ManifestError] = field(default_factory=list)
+    codes: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    rendered: list[tuple[AgencyStatement, AgencyView]] = field(default_factory=list)
+
+
+def _default_workers(agencies: int, journal_for: JournalFor | None) -> int:
+    if agencies < PARALLEL_FROM or journal_for is not None:  # a journal reader is a live client: not picklable
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _render_part(job: _AgencyJob, statements: list[AgencyStatement]) -> _Part:
+    """Every file of these agencies; an agency that cannot be worked out at all is noted and skipped."""
+    manifest = Manifest(job.out_dir, "", "")
+    w = _Writer(manifest)
+    part = _Part(manifest.files, manifest.errors, manifest.codes)
+    for statement in statements:
+        organ_id = str(getattr(getattr(statement, "agency", None), "organ_id", "?"))
+        try:
+            view = _agency(
+                w,
+                statement,
+                job.summary,
+                signer=job.signer,
+                journal_for=job.journal_for,
+                evidence_root=job.evidence_root,
+                verify_base=job.verify_base,
+            )
+        except Exception as exc:
+            w.fail("agency", organ_id, exc)
+            part.skipped.append(f"Không lập được phụ lục của cơ quan {organ_id}: dữ liệu kết quả không hợp lệ.")
+            continue
+        part.rendered.append((statement, view))
+    return part
+
+
+def _render_agencies(job: _AgencyJob, statements: list[AgencyStatement], workers: int) -> Iterator[_Part]:
+    """The parts in roster order; a chunk a worker could not do (a crashed process) is done here instead."""
+    if workers <= 1 or len(statements) < 2:
+        yield _render_part(job, statements)
+        return
+    size = max(4, -(-len(statements) // (workers * 4)))
+    chunks = [statements[i : i + size] for i in range(0, len(statements), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_render_part, job, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                yield future.result()
+            except Exception as exc:
+                log.warning("a report worker failed, writing its agencies here: %s", exc)
+                yield _render_part(job, chunk)
 
 
 def _summary(
@@ -252,6 +332,7 @@ def render_all(
     runs: Iterable[ScenarioResult] | None = None,
     evidence_root: Path | None = None,
     verify_base: str = DEFAULT_VERIFY_BASE,
+    workers: int | None = None,
 ) -> Manifest:
     """Write every report of the round under `out_dir` and return (and save) the manifest.
 
@@ -260,13 +341,14 @@ def render_all(
     extract of a failed scenario for its evidence bundle. PDFs are signed with the agency
     certificate of `summary.issuer.organ_id` in `pki`. Each appendix's QR code (and the address
     printed beside it) is the console's verification page, `<verify_base>/xac-minh/<code>`.
+    Appendices are written by `workers` processes (default: one per core from PARALLEL_FROM agencies on).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir, clean(summary.round.name), report_time(summary).isoformat(timespec="seconds"))
     w = _Writer(manifest)
-    rendered: list[tuple[AgencyStatement, AgencyView]] = []
     skipped: list[str] = []
     seen: set[str] = set()
+    unique: list[AgencyStatement] = []
     for statement in summary.statements:
         organ_id = str(getattr(getattr(statement, "agency", None), "organ_id", "?"))
         folder = safe_name(organ_id)
@@ -275,21 +357,24 @@ def render_all(
             skipped.append(f"Cơ quan {organ_id} trùng mã định danh: chỉ lấy bản kết quả đầu tiên.")
             continue
         seen.add(folder)
-        try:
-            view = _agency(
-                w,
-                statement,
-                summary,
-                pki=pki,
-                journal_for=journal_for,
-                evidence_root=evidence_root,
-                verify_base=verify_base,
-            )
-        except Exception as exc:
-            w.fail("agency", organ_id, exc)
-            skipped.append(f"Không lập được phụ lục của cơ quan {organ_id}: dữ liệu kết quả không hợp lệ.")
-            continue
-        rendered.append((statement, view))
+        unique.append(statement)
+    try:
+        signer: ReportSigner | ReportError = ReportSigner.of(pki, summary.issuer.organ_id)
+    except ReportError as exc:
+        signer = exc
+    job = _AgencyJob(
+        dataclasses.replace(summary, statements=[]), out_dir, signer, journal_for, evidence_root, verify_base
+    )
+    processes = workers if workers is not None else _default_workers(len(unique), journal_for)
+    rendered: list[tuple[AgencyStatement, AgencyView]] = []
+    for part in _render_agencies(job, unique, processes):
+        manifest.files += part.files
+        manifest.errors += part.errors
+        manifest.codes.update(part.codes)
+        skipped += part.skipped
+        rendered += part.rendered
+    position = {s.agency.organ_id: i for i, s in reversed(list(enumerate(unique)))}
+    manifest.errors.sort(key=lambda e: position.get(e.organ_id or "", len(position)))  # roster order
     all_runs = list(runs) if runs is not None else [r for s, _ in rendered for item in s.items for r in item.scenarios]
     _summary(w, summary, rendered, all_runs, skipped, pki)
     data = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8")

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from harness.edxml.formats import now_ict
+from harness.reports.groups import OUTSIDE_VI, group_label
 from harness.reports.text import (
     MARK,
     NOT_DECLARED,
@@ -145,6 +146,28 @@ class Matrix:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     cells: tuple[tuple[int, ...], ...]
+    groups: tuple[str, ...] = ()
+    """Each party's level group (harness/reports/groups.py), in the order of `ids`."""
+
+    def grouped(self) -> Matrix:
+        """Documents between level groups: a province-sized matrix that fits a page. Its ids are the group
+        labels, its names say how many parties each group has."""
+        labels = list(dict.fromkeys(self.groups))
+        index = {g: i for i, g in enumerate(labels)}
+        sizes = [0] * len(labels)
+        cells = [[0] * len(labels) for _ in labels]
+        for i, row in enumerate(self.cells):
+            gi = index[self.groups[i]]
+            sizes[gi] += 1
+            for j, count in enumerate(row):
+                if count:
+                    cells[gi][index[self.groups[j]]] += count
+        names = tuple(f"{g}: {n} đơn vị" for g, n in zip(labels, sizes, strict=True))
+        return Matrix(tuple(labels), names, tuple(tuple(r) for r in cells), tuple(labels))
+
+    def sent_to(self, i: int) -> list[tuple[int, int]]:
+        """(receiver index, documents) of party i's non-empty cells."""
+        return [(j, c) for j, c in enumerate(self.cells[i]) if c]
 
     @property
     def row_totals(self) -> tuple[int, ...]:
@@ -329,12 +352,13 @@ def exchange_matrix(agencies: Sequence[AgencyView], exchange: Mapping[tuple[str,
     ids = [a.organ_id for a in agencies]
     names = {a.organ_id: a.name for a in agencies}
     others = sorted({x for pair in exchange for x in pair} - set(ids))
+    groups = [group_label(a.organ_id, a.name) for a in agencies] + [OUTSIDE_VI] * len(others)
     ids += others
     index = {x: i for i, x in enumerate(ids)}
     cells = [[0] * len(ids) for _ in ids]
     for (sender, receiver), count in exchange.items():
         cells[index[sender]][index[receiver]] += int(count)
-    return Matrix(tuple(ids), tuple(names.get(x, x) for x in ids), tuple(tuple(r) for r in cells))
+    return Matrix(tuple(ids), tuple(names.get(x, x) for x in ids), tuple(tuple(r) for r in cells), tuple(groups))
 
 
 def summary_view(

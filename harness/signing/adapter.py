@@ -13,18 +13,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asn1crypto import cms, core
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from PIL import Image
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign import fields, general, signers, timestamps
+from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus
@@ -54,10 +56,39 @@ def asn1_key(key: PrivateKey) -> asn1_keys.PrivateKeyInfo:
     return asn1_keys.PrivateKeyInfo.load(der)
 
 
+class LoadedKeyTimeStamper(timestamps.DummyTimeStamper):
+    """pyHanko's offline timestamper signing with the already loaded TSA key: the original reloads the
+    key from DER for every token (about 30 ms of RSA validation, half the cost of signing a report).
+    The body is pyHanko's `_sign_tst_info` (0.2x) with the load left out."""
+
+    def __init__(self, key: object, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._loaded = key
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt: datetime) -> tuple[bytes, Any]:
+        key = self._loaded
+        if not isinstance(key, rsa.RSAPrivateKey):
+            return super()._sign_tst_info(tst_info_data, md_algorithm, dt)
+        digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
+        digest.update(tst_info_data)
+        attribute: Any = simple_cms_attribute  # untyped in pyHanko
+        signed_attrs = cms.CMSAttributes(
+            [
+                attribute("content_type", "tst_info"),
+                attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+                attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                attribute("message_digest", digest.finalize()),
+            ]
+        )
+        signature = key.sign(signed_attrs.dump(), PKCS1v15(), get_pyca_cryptography_hash(md_algorithm.upper()))
+        return signature, signed_attrs
+
+
 def timestamper(tsa: Credential, at: datetime | None = None) -> timestamps.TimeStamper:
     """An offline RFC 3161 timestamper under the test TSA certificate (B-T without a network);
     `at` fixes the time it certifies (fixtures of signatures made in the past)."""
-    return timestamps.DummyTimeStamper(
+    return LoadedKeyTimeStamper(
+        tsa.key,
         tsa_cert=asn1_cert(tsa.certificate),
         tsa_key=asn1_key(tsa.key),
         certs_to_embed=_store([asn1_cert(c) for c in tsa.chain]),
@@ -105,6 +136,7 @@ def sign(
     certify: bool = False,
     timestamp_at: datetime | None = None,
     stamp_text: str | None = None,
+    bytes_reserved: int | None = None,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
     signer = LoadedKeySigner(
@@ -137,7 +169,8 @@ def sign(
         new_field_spec=spec,
     )
     out = io.BytesIO()
-    pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    pdf_signer.sign_pdf(writer, bytes_reserved=bytes_reserved, output=out)
     return out.getvalue()
 
 
