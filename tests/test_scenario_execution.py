@@ -80,7 +80,8 @@ class Kept(Recorder):
 
 def _world() -> tuple[World, list[ScenarioResult]]:
     recorder = Kept()
-    return cast(World, SimpleNamespace(recorder=recorder, home_axis="H41")), recorder.kept
+    world = SimpleNamespace(recorder=recorder, home_axis="H41", run_started=lambda: 0, run_ended=lambda token: None)
+    return cast(World, world), recorder.kept
 
 
 def _open(world: World) -> ScenarioRun:

@@ -290,3 +290,54 @@ def test_agency_host_process_answers_a_real_client(
         assert got == ["01", "03", "04", "05", "06"]
         assert host.stop() == 0  # SIGTERM: a clean exit
     assert not (state / "backchannel.json").exists()
+
+
+def test_a_dormant_agency_does_not_poll_until_woken(
+    sim: Simulation, pki: TestPki, pki_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 28: a province-sized trial keeps idle simulated systems dormant (`--dormant`, then
+    POST /agencies/<mã>/_sim/awake): a dormant one neither lists its mailbox nor answers; woken, it
+    registers what waited and returns its statuses; dormant again, it stops polling."""
+    from harness.backchannel.client import BackchannelClient
+    from harness.signing.documents import signed_pilot_document
+    from harness.transport.sim_control import AxisWatch
+    from harness.transport.vxp import MessageType, VxpClient
+
+    state = tmp_path / "agencies"
+    args = ["--pki-dir", str(pki_dir), "--skip", A, "--poll", "0.1", "--step", "0.1", "--dormant"]
+    creds, b = sim.credentials(A), sim.credentials(B)
+    axis = next(p for p in sim.processes if p.code == "000.00.99.H41")
+    with AgencyHost(sim.endpoints_path, state, args), contextlib.closing(AxisWatch(axis.control_url)) as watch:
+        url = json.loads((state / "backchannel.json").read_text(encoding="utf-8"))["agencies"][B]
+        signed = signed_pilot_document(pki, "Công văn", organization(A, NAMES[A]), [organization(B, NAMES[B])])
+        with VxpClient(creds.endpoint, creds.system_id, creds.secret) as client, BackchannelClient(url) as back:
+
+            def statuses() -> list[str]:
+                out = []
+                for item in client.get_received_edoc_list(MessageType.STATUS):
+                    client.update_status(item.doc_id, "done")
+                    out.append(item.doc_id)
+                return out
+
+            def listings(after: int = 0) -> int:
+                rows = watch.journal(system_id=b.system_id, operation="getReceivedEdocList", after=after)
+                return len(rows)
+
+            client.send_edoc(build(signed.package), sender=A)
+            time.sleep(1.5)
+            assert listings() == 0, "a dormant system does not check its mailbox"
+            assert statuses() == []
+            with pytest.raises(Exception, match="awake"):
+                back._call("POST", "/_sim/awake", json={"awake": "yes"})
+            back.set_awake(True)
+            got: list[str] = []
+            deadline = time.monotonic() + 20
+            while len(got) < 5 and time.monotonic() < deadline:
+                got += statuses()
+                time.sleep(0.1)
+            assert len(got) == 5, "woken, it registers what waited and answers every status"
+            back.set_awake(False)
+            time.sleep(0.5)  # a poll under way finishes
+            mark = watch.last_journal_id()
+            time.sleep(1.0)
+            assert listings(mark) == 0, "dormant again, it stops polling"

@@ -73,6 +73,10 @@ class BackchannelClient:
         data = self._call("GET", "/documents/received", params=params)
         return [ReceivedDocument.from_json(d) for d in data.get("items", [])]
 
+    def set_awake(self, awake: bool) -> None:
+        """Simulated agencies only (not in the contract): wake the system or make it dormant."""
+        self._call("POST", "/_sim/awake", json={"awake": awake})
+
     def act(self, document_id: str, from_organ: str, action: Action, reason: str = "") -> str:
         """Perform a clerk action; returns the status code the system sent."""
         body = {"document_id": document_id, "from": from_organ, "action": action.value, "reason": reason}

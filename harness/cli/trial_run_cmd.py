@@ -13,13 +13,12 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.cli.progress import TrialProgress
 from harness.edxml.formats import ICT
 from harness.paths import DEMO_WORK, REPO_ROOT
 from harness.reports.verification import DEFAULT_VERIFY_BASE
-from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.timing import PRESETS
 from harness.trial.campaign import TrialError, TrialPlan, TrialRun, run_trial
 from harness.trial.issuer import IssuerError
@@ -50,36 +49,9 @@ def _deadline(text: str | None) -> datetime | None:
 
 
 def execute(plan: TrialPlan, console: Console) -> TrialRun:
-    """Run the plan with a progress bar; exits 2 on a set-up error, 130 when interrupted."""
-    counts = {"passed": 0, "failed": 0}
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[green]{task.fields[passed]} đạt[/] [red]{task.fields[failed]} không đạt[/]"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
-    task = progress.add_task("Chạy thử", total=None, passed=0, failed=0)
-
-    def listen(kind: str, data: Any) -> None:
-        if kind == "plan":
-            pending = sum(data.values())
-            done = sum(1 for n in data.values() if n == 0)
-            console.print(
-                f"{len(data)} cơ quan, {pending} kịch bản cần chạy"
-                + (f" ({done} cơ quan đã chạy xong trước đó)" if done else "")
-            )
-            progress.update(task, total=pending)
-        elif kind == "phase":
-            progress.update(task, description=str(data))
-        elif kind == "retry":
-            progress.update(task, total=(progress.tasks[0].total or 0) + int(data))
-        elif kind == "result":
-            result: ScenarioResult = data
-            counts["passed" if result.outcome is Outcome.PASSED else "failed"] += 1
-            progress.update(task, advance=1, passed=counts["passed"], failed=counts["failed"])
+    """Run the plan with progress bars; exits 2 on a set-up error, 130 when interrupted."""
+    display = TrialProgress(console)
+    progress, listen = display.progress, display.listen
 
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
@@ -116,6 +88,15 @@ def print_outcome(run: TrialRun, plan: TrialPlan, console: Console) -> None:
         f"Hoàn thành {complete}/{len(summary.statements)} cơ quan; đã chạy {run.ran} kịch bản, "
         f"bỏ qua {run.skipped} kịch bản đã có kết quả."
     )
+    if run.lag is not None and not run.lag.kept_time:
+        console.print(
+            f"[bold yellow]Máy chạy bộ kiểm thử bị quá tải[/] ({run.lag.summary_vi()}): các thời hạn rút gọn "
+            "có thể không được giữ đúng, kết quả không đạt vì quá hạn cần chạy lại với --parallel nhỏ hơn "
+            "hoặc --time-scale lớn hơn.",
+            soft_wrap=True,
+        )
+    elif run.lag is not None:
+        console.print(f"Máy chạy bộ kiểm thử giữ đúng thời gian rút gọn ({run.lag.summary_vi()}).", soft_wrap=True)
     for error in run.report_errors:
         console.print(f"[red]Báo cáo lỗi:[/] {error}")
     if run.files:
@@ -160,7 +141,18 @@ def _plan_options(f: Any) -> Any:
         click.option("--scenario", "scenarios", multiple=True, help="Chỉ chạy mục này (RT-05); lặp lại được."),
         click.option("--agency", "agencies", multiple=True, help="Chỉ chạy cơ quan này; lặp lại được."),
         click.option(
-            "--hosts", type=int, default=3, show_default=True, help="Số tiến trình chạy các hệ thống mô phỏng."
+            "--hosts",
+            type=click.IntRange(0, 64),
+            default=0,
+            show_default=True,
+            help="Số tiến trình chạy các hệ thống mô phỏng (0: mỗi lõi CPU một tiến trình).",
+        ),
+        click.option(
+            "--parallel",
+            type=click.IntRange(0, 1000),
+            default=0,
+            show_default=True,
+            help="Số cơ quan chạy thử cùng lúc (0: tự chọn theo số lõi CPU); máy chậm thì giảm.",
         ),
         click.option(
             "--retries",
@@ -246,6 +238,7 @@ def run_command(
     scenarios: tuple[str, ...],
     agencies: tuple[str, ...],
     hosts: int,
+    parallel: int,
     retries: int,
 ) -> None:
     """Chạy mọi kịch bản cho mọi cơ quan trong danh sách (song song), ghi kết quả và báo cáo.
@@ -270,6 +263,7 @@ def run_command(
         letter=letter,
         deadlines=PRESETS[time_preset].scaled(time_scale),
         hosts=hosts,
+        parallel=parallel,
         retries=retries,
         operated=operated,
         rerun=rerun,
@@ -310,6 +304,7 @@ def demo_command(
     scenarios: tuple[str, ...],
     agencies: tuple[str, ...],
     hosts: int,
+    parallel: int,
     retries: int,
 ) -> None:
     """Chạy thử trên tỉnh mô phỏng mặc định: khởi động trục và các hệ thống mô phỏng, chạy mọi
@@ -334,6 +329,7 @@ def demo_command(
         letter=DEMO_LETTER,
         deadlines=PRESETS[time_preset].scaled(time_scale),
         hosts=hosts,
+        parallel=parallel,
         retries=retries,
     )
     if not resume and (plan.out_dir / "manifest.json").exists():

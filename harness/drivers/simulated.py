@@ -35,3 +35,8 @@ class SimulatedDriver(BackchannelDriver):
     def from_state(cls, state_dir: Path, organ_id: str) -> SimulatedDriver:
         url, token = simulated_url(state_dir, organ_id)
         return cls(url, token=token)
+
+    def set_awake(self, awake: bool) -> None:
+        """Wake the simulated system before its scenarios, or make it dormant after (a trial of hundreds
+        of agencies keeps only those under test polling)."""
+        self.client.set_awake(awake)

@@ -211,6 +211,8 @@ def _agency(
     return view
 
 
+SUMMARY_OUTPUTS = 4
+"""Summary DOCX, signed PDF, workbook, HTML: the steps after the agencies' (progress counts them)."""
 PARALLEL_FROM = 24
 """Agencies from which the appendices are written in parallel: below, starting processes costs more."""
 
@@ -237,6 +239,8 @@ class _Part:
     codes: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     rendered: list[tuple[AgencyStatement, AgencyView]] = field(default_factory=list)
+    agencies: int = 0
+    """Statements this part handled (rendered or not)."""
 
 
 def _default_workers(agencies: int, journal_for: JournalFor | None) -> int:
@@ -249,7 +253,7 @@ def _render_part(job: _AgencyJob, statements: list[AgencyStatement]) -> _Part:
     """Every file of these agencies; an agency that cannot be worked out at all is noted and skipped."""
     manifest = Manifest(job.out_dir, "", "")
     w = _Writer(manifest)
-    part = _Part(manifest.files, manifest.errors, manifest.codes)
+    part = _Part(manifest.files, manifest.errors, manifest.codes, agencies=len(statements))
     for statement in statements:
         organ_id = str(getattr(getattr(statement, "agency", None), "organ_id", "?"))
         try:
@@ -294,6 +298,7 @@ def _summary(
     runs: Sequence[ScenarioResult],
     skipped: list[str],
     pki: TestPki,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     kept = dataclasses.replace(summary, statements=[s for s, _ in rendered])
     try:
@@ -303,6 +308,8 @@ def _summary(
     except Exception as exc:
         for kind in ("summary-docx", "summary-pdf", "xlsx", "html"):
             w.fail(kind, None, exc)
+        if progress is not None:
+            progress(SUMMARY_OUTPUTS)
         return
     outputs: list[tuple[str, str, Callable[[], bytes]]] = [
         ("summary-docx", "tong-hop.docx", lambda: summary_docx(view)),
@@ -321,6 +328,8 @@ def _summary(
             w.write(kind, name, make())
         except Exception as exc:
             w.fail(kind, None, exc)
+        if progress is not None:
+            progress(1)
 
 
 def render_all(
@@ -333,6 +342,7 @@ def render_all(
     evidence_root: Path | None = None,
     verify_base: str = DEFAULT_VERIFY_BASE,
     workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Manifest:
     """Write every report of the round under `out_dir` and return (and save) the manifest.
 
@@ -342,6 +352,7 @@ def render_all(
     certificate of `summary.issuer.organ_id` in `pki`. Each appendix's QR code (and the address
     printed beside it) is the console's verification page, `<verify_base>/xac-minh/<code>`.
     Appendices are written by `workers` processes (default: one per core from PARALLEL_FROM agencies on).
+    `progress(n)` is told of every n outputs done: one per agency, then one per summary output (REPORT_STEPS).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(out_dir, clean(summary.round.name), report_time(summary).isoformat(timespec="seconds"))
@@ -373,10 +384,12 @@ def render_all(
         manifest.codes.update(part.codes)
         skipped += part.skipped
         rendered += part.rendered
+        if progress is not None:
+            progress(part.agencies)
     position = {s.agency.organ_id: i for i, s in reversed(list(enumerate(unique)))}
     manifest.errors.sort(key=lambda e: position.get(e.organ_id or "", len(position)))  # roster order
     all_runs = list(runs) if runs is not None else [r for s, _ in rendered for item in s.items for r in item.scenarios]
-    _summary(w, summary, rendered, all_runs, skipped, pki)
+    _summary(w, summary, rendered, all_runs, skipped, pki, progress)
     data = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
     tmp = out_dir / (MANIFEST + ".tmp")
     tmp.write_bytes(data)

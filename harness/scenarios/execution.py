@@ -72,6 +72,7 @@ class ScenarioRun:
     ) -> None:
         started, self._t0 = started_now()
         self.world = world
+        self._token = world.run_started()
         self.result = ScenarioResult(
             scenario_id=scenario_id,
             name=name,
@@ -117,6 +118,7 @@ class ScenarioRun:
         if not self.stopped and passed is not None:
             self.result.outcome = Outcome.PASSED if passed else Outcome.FAILED
         self.ctx.close()
+        self.world.run_ended(self._token)
         self.result.seconds = round(time.monotonic() - self._t0, 3)
         self.world.recorder.record(self.result)
         return self.result

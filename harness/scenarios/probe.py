@@ -66,7 +66,14 @@ class Probe:
     a VXP (profile A) or an EdocService (profile B) axis; `client`/`bkav` give checks that speak one
     protocol itself the raw client."""
 
-    def __init__(self, organ: m.Organization, mailbox: SyncMailbox, *, role: str = "") -> None:
+    def __init__(
+        self,
+        organ: m.Organization,
+        mailbox: SyncMailbox,
+        *,
+        role: str = "",
+        horizon: Callable[[], float] | None = None,
+    ) -> None:
         assert organ.organ_id is not None
         self.organ = organ
         self.organ_id: str = organ.organ_id
@@ -76,6 +83,9 @@ class Probe:
         self._lock = threading.Lock()
         self._fetch_lock = threading.Lock()
         self._last_collect = 0.0
+        self.horizon = horizon
+        """Mail received before horizon() concerns no running scenario and is dropped (None: kept all)."""
+        self._pruned = 0.0
 
     def __repr__(self) -> str:
         return f"Probe({self.organ_id}, {self.role})"
@@ -118,6 +128,19 @@ class Probe:
                     self.mailbox.ack(doc_id)
                     with self._lock:
                         self.mail.append(mail)
+            self._prune()
+
+    def _prune(self) -> None:
+        """Forget mail no running scenario can look for: a probe serves a whole province's trial, and
+        keeping (and scanning) everything it ever received made each wait slower than the last."""
+        now = time.monotonic()
+        if self.horizon is None or now - self._pruned < 1.0:
+            return
+        self._pruned = now
+        horizon = self.horizon()
+        with self._lock:
+            if self.mail and self.mail[0].received < horizon:
+                self.mail = [x for x in self.mail if x.received >= horizon]
 
     def snapshot(self) -> list[Mail]:
         """Everything received so far, in arrival order."""

@@ -96,18 +96,17 @@ def started_now() -> tuple[str, float]:
 
 
 class Recorder:
-    """Appends results to a JSONL file; safe to share between threads."""
+    """Appends results to a JSONL file; safe to share between threads. Nothing is kept in memory: a
+    province-sized trial records tens of thousands of runs."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.results: list[ScenarioResult] = []
         self._lock = threading.Lock()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
 
     def record(self, result: ScenarioResult) -> None:
         with self._lock:
-            self.results.append(result)
             if self.path is not None:
                 with self.path.open("a", encoding="utf-8") as fh:
                     fh.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")

@@ -140,9 +140,10 @@ class Job:
     """Called just before the scenario starts (live progress, the clerk's task context)."""
 
 
-def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[ScenarioResult]:
-    """Run jobs; jobs of one system under test run in order, different systems in parallel.
-    Results come back in the order of `jobs`."""
+def run_jobs(world: World, jobs: list[Job], *, workers: int = 1, keep: bool = True) -> list[ScenarioResult]:
+    """Run jobs; jobs of one system under test run in order, different systems in parallel (at most
+    `workers` systems at a time, in the order of `jobs`). Results come back in the order of `jobs`;
+    with `keep` False none are kept (a province-sized trial streams them through `Job.done`)."""
     lanes: dict[str, list[tuple[int, Job]]] = {}
     for index, job in enumerate(jobs):
         lanes.setdefault(job.sut.id if job.sut else job.home_axis or "", []).append((index, job))
@@ -163,7 +164,8 @@ def run_jobs(world: World, jobs: list[Job], *, workers: int = 1) -> list[Scenari
             )
             if job.done:
                 job.done(r)
-            out.append((index, r))
+            if keep:
+                out.append((index, r))
         return out
 
     if workers <= 1 or len(lanes) <= 1:

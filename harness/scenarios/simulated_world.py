@@ -48,6 +48,7 @@ class SimulatedWorld:
         evidence_dir: Path | None = None,
         mode: str = "driven",
         hosts: int = 1,
+        dormant: bool = False,
     ) -> None:
         self.topology = topology
         self.state_dir = state_dir.absolute()
@@ -58,6 +59,8 @@ class SimulatedWorld:
         self.recorder = recorder
         self.evidence_dir = evidence_dir
         self.mode = mode
+        self.dormant = dormant
+        """Simulated agencies start dormant (not polling): whoever runs them wakes each for its scenarios."""
         self.host_count = max(1, min(hosts, len(suts) or 1))
         """Simulated agencies are spread over this many processes (each is one core at most)."""
         self.simulation: Simulation | None = None
@@ -138,6 +141,8 @@ class SimulatedWorld:
         ]
         for organ in organs:
             args += ["--only", organ]
+        if self.dormant:
+            args.append("--dormant")
         for organ, name in self.profiles.items():
             if organ in organs:
                 args += ["--profile", f"{organ}={name}"]

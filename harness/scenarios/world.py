@@ -8,8 +8,10 @@ province, `remote` in another province, `central` on the national axis.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +39,10 @@ ROLES_VI = {
     "central": "đơn vị kiểm thử trung ương",
 }
 ROLE_OF_PHRASE = {v: k for k, v in ROLES_VI.items()}
+
+
+MAIL_MARGIN = 5.0
+"""Seconds of mail a probe keeps from before the oldest running scenario started (clock steps, slow starts)."""
 
 
 class WorldError(LienthongError, RuntimeError):
@@ -112,6 +118,9 @@ class World:
         self.home_axis = home_axis or next((a.code for a in axes if a.role == "provincial"), axes[0].code)
         self._probes: dict[str, Probe] = {}
         """One Probe per agency whatever its role, so that one fetcher owns each mailbox."""
+        self._running: dict[int, float] = {}
+        """Start (epoch seconds) of each scenario now running: probes forget mail older than the oldest."""
+        self._run_ids = itertools.count()
         self._watches: dict[str, AxisWatch] = {}
         self._lock = threading.Lock()
         self.restart_axis: Callable[[str], None] | None = None
@@ -201,6 +210,24 @@ class World:
                 self._watches[axis_code] = AxisWatch(url)
             return self._watches[axis_code]
 
+    def run_started(self) -> int:
+        """A scenario starts: until `run_ended`, probes keep every mail it could look for."""
+        with self._lock:
+            token = next(self._run_ids)
+            self._running[token] = time.time()
+            return token
+
+    def run_ended(self, token: int) -> None:
+        with self._lock:
+            self._running.pop(token, None)
+
+    def horizon(self) -> float:
+        """Mail received before this (epoch seconds) can no longer concern any running scenario: each
+        scenario looks only at what arrived since it started."""
+        with self._lock:
+            oldest = min(self._running.values(), default=time.time())
+        return oldest - MAIL_MARGIN
+
     def probe_ids(self, home_axis: str) -> dict[str, str]:
         """Role -> probe agency id, relative to a home axis."""
         probes = [a for a in self.agencies.values() if a.is_probe]
@@ -228,5 +255,5 @@ class World:
                 mailbox = open_sync_mailbox(
                     agency.protocol, agency.endpoint, agency.system_id, agency.id, agency.secret
                 )
-                self._probes[organ_id] = Probe(agency.organization(), mailbox, role=role)
+                self._probes[organ_id] = Probe(agency.organization(), mailbox, role=role, horizon=self.horizon)
             return self._probes[organ_id]

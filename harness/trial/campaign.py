@@ -10,22 +10,27 @@ the store, the evidence files and each session's exchange counts.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from harness.backchannel.models import BackchannelError
 from harness.drivers.base import Driver
 from harness.drivers.operator import OperatorDriver
+from harness.drivers.simulated import SimulatedDriver
 from harness.errors import LienthongError
 from harness.paths import REPO_ROOT
 from harness.pki import TestPki
 from harness.reports.verification import DEFAULT_VERIFY_BASE, canonical_content, summary_content
+from harness.scenarios.lag import LagMonitor, LagReport
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
 from harness.scenarios.simulated_world import SimulatedWorld
@@ -45,9 +50,12 @@ from simulators.topology import load_topology
 if TYPE_CHECKING:
     from harness.reports.render import Manifest
 
+log = logging.getLogger(__name__)
 FEATURES = REPO_ROOT / "features"
 AGENCIES_PER_HOST = 7
 """A host process is one core at most; a handful of agencies do not need more than one."""
+ACTIVE_PER_CORE = 16
+"""Agencies under test at once per core (each runs one scenario at a time, mostly waiting on deadlines)."""
 JOURNAL_TAIL = 2000
 """Newest journal rows of a system read for a failed scenario's evidence."""
 
@@ -75,7 +83,12 @@ class TrialPlan:
     deadline: datetime | None = None
     letter: str | None = None
     deadlines: Deadlines = COMPRESSED
-    hosts: int = 3
+    hosts: int = 0
+    """Processes that run the simulated systems: 0 is one per core."""
+    parallel: int = 0
+    """Agencies tested at once: 0 is ACTIVE_PER_CORE per core."""
+    keep_world: bool = False
+    """Keep the simulators' databases after the session (debugging); by default only evidence stays."""
     retries: int = 0
     """Run a failed scenario again (next attempt) after the others; the latest attempt counts."""
     reports: bool = True
@@ -98,14 +111,70 @@ class TrialRun:
     roster_errors: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     report_errors: list[str] = field(default_factory=list)
+    lag: LagReport | None = None
+    """How late the harness' machine ran while scenarios ran (None: nothing ran)."""
 
 
 Listener = Callable[[str, Any], None]
-"""Progress events: ("plan", {organ: pending}), ("result", ScenarioResult), ("phase", text_vi)."""
+"""Progress events: ("plan", {organ: pending}), ("result", ScenarioResult), ("phase", text_vi), ("retry", n)
+before a batch of n retries, ("reports", outputs to write), ("reported", n outputs written)."""
 
 
 def db_url(db: str) -> str:
     return db if "://" in db else f"sqlite:///{Path(db).absolute()}"
+
+
+def default_parallel() -> int:
+    """Agencies tested at once: enough scenarios waiting on their deadlines to keep every core busy,
+    few enough that the machine never lags (the lag monitor holds scenarios back beyond that)."""
+    return ACTIVE_PER_CORE * (os.cpu_count() or 1)
+
+
+def _waking(jobs: list[Job], drivers: dict[str, Driver]) -> list[Job]:
+    """Each simulated system woken before its first scenario of the batch and made dormant after its
+    last: of a province's hundreds of systems only those under test poll their axis."""
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, job in enumerate(jobs):
+        if job.sut is not None and isinstance(drivers.get(job.sut.id), SimulatedDriver):
+            first.setdefault(job.sut.id, i)
+            last[job.sut.id] = i
+    out = []
+    for i, job in enumerate(jobs):
+        organ = job.sut.id if job.sut is not None else ""
+        driver = drivers.get(organ)
+        if not isinstance(driver, SimulatedDriver):
+            out.append(job)
+            continue
+        begin, done = job.begin, job.done
+        if first[organ] == i:
+
+            def begin(driver: SimulatedDriver = driver, inner: Callable[[], None] | None = job.begin) -> None:
+                _set_awake(driver, True)
+                if inner is not None:
+                    inner()
+
+        if last[organ] == i:
+
+            def done(
+                result: ScenarioResult,
+                driver: SimulatedDriver = driver,
+                inner: Callable[[ScenarioResult], None] | None = job.done,
+            ) -> None:
+                if inner is not None:
+                    inner(result)
+                _set_awake(driver, False)
+
+        out.append(replace(job, begin=begin, done=done))
+    return out
+
+
+def _set_awake(driver: SimulatedDriver, awake: bool) -> None:
+    """A system that cannot be woken or put to sleep keeps polling: slower, never wrong."""
+    try:
+        driver.set_awake(awake)
+    except BackchannelError as exc:
+        log.warning("%s: %s", "đánh thức" if awake else "cho nghỉ", exc)
 
 
 def _ordered(scenarios: list[Scenario], lane: int, lanes: int) -> list[Scenario]:
@@ -122,6 +191,7 @@ class Campaign:
         self.topology = load_topology(plan.topology)
         self.roster_errors: list[str] = []
         self.report_errors: list[str] = []
+        self.lag: LagReport | None = None
         self._logs: list[TextIO] = []
 
     @cached_property
@@ -208,7 +278,7 @@ class Campaign:
         if self.plan.reports:
             self.listen("phase", "Đang viết báo cáo")
             files = self.write_reports(summary)
-        return TrialRun(summary, ran, skipped, self.roster_errors, files, self.report_errors)
+        return TrialRun(summary, ran, skipped, self.roster_errors, files, self.report_errors, self.lag)
 
     def reported(self, ran: list[str]) -> list[str]:
         """Every roster agency a trial can run (in roster order), those just run included."""
@@ -240,19 +310,24 @@ class Campaign:
                 deadlines=plan.deadlines,
                 recorder=recorder,
                 evidence_dir=evidence,
-                hosts=min(plan.hosts, -(-max(len(simulated), 1) // AGENCIES_PER_HOST)),
+                hosts=min(plan.hosts or os.cpu_count() or 1, -(-max(len(simulated), 1) // AGENCIES_PER_HOST)),
+                dormant=True,
             )
             sim.start()
         except WorldError as exc:
             raise TrialError(exc.message_vi) from exc
+        monitor = LagMonitor()
         try:
             world = sim.world
             assert world is not None
+            failed: set[tuple[str, str, str]] = set()
             jobs: list[Job] = []
+            drivers: dict[str, Driver] = {}
             for lane, organ in enumerate(suts):
                 sut = world.agency(organ)
                 board = StoreTaskBoard(self.store, trial_round.number, organ) if organ in plan.operated else None
                 driver: Driver = self._operator(world, organ, board) if board is not None else sim.driver(organ)
+                drivers[organ] = driver
                 for scenario in _ordered(pending[organ], lane, len(suts)):
                     attempt = self.store.next_attempt(trial_round.number, organ, scenario.scenario_id, scenario.name)
 
@@ -262,6 +337,7 @@ class Campaign:
                         attempt: int = attempt,
                         board: StoreTaskBoard | None = board,
                     ) -> None:
+                        monitor.wait_until_calm()
                         mark_running(
                             self.store, trial_round.number, organ, scenario.scenario_id, scenario.name, attempt
                         )
@@ -271,6 +347,7 @@ class Campaign:
                     def done(result: ScenarioResult, world: World = world) -> None:
                         if result.outcome in (Outcome.FAILED, Outcome.ERROR):
                             self._journal_evidence(world, result, evidence)
+                            failed.add((result.agency, result.scenario_id, result.name))
                         self.store.record(result, trial_round.number)
                         self.listen("result", result)
 
@@ -286,21 +363,25 @@ class Campaign:
                         )
                     )
             self.listen("phase", "Đang chạy các kịch bản")
-            results = run_jobs(world, jobs, workers=len(suts))
-            ran = len(results)
-            for _ in range(plan.retries):
-                # A failure the system really has fails again; one a busy machine caused does not.
-                retry = [
-                    replace(job, attempt=r.attempt + 1)
-                    for job, r in zip(jobs, results, strict=True)
-                    if r.outcome in (Outcome.FAILED, Outcome.ERROR)
-                ]
-                if not retry:
-                    break
-                self.listen("phase", f"Chạy lại {len(retry)} kịch bản không đạt")
-                self.listen("retry", len(retry))
-                jobs, results = retry, run_jobs(world, retry, workers=len(suts))
-                ran += len(results)
+            parallel = plan.parallel or default_parallel()
+            with monitor:
+                ran = self._run(world, _waking(jobs, drivers), parallel)
+                for _ in range(plan.retries):
+                    # A failure the system really has fails again; one a busy machine caused does not.
+                    retry = [
+                        replace(job, attempt=job.attempt + 1)
+                        for job in jobs
+                        if job.sut is not None and (job.sut.id, job.scenario.scenario_id, job.scenario.name) in failed
+                    ]
+                    if not retry:
+                        break
+                    failed.clear()
+                    self.listen("phase", f"Chạy lại {len(retry)} kịch bản không đạt")
+                    self.listen("retry", len(retry))
+                    jobs = retry
+                    ran += self._run(world, _waking(jobs, drivers), parallel)
+            self.lag = monitor.report()
+            self.store.set_meta(f"campaign.lag.{trial_round.number}", json.dumps(asdict(self.lag)))
             self._save_exchange(world, session)
             return ran
         finally:
@@ -308,6 +389,14 @@ class Campaign:
             if plan.operated:
                 TaskStore(self.store).expire_open(trial_round.number, plan.operated)
             sim.stop()
+            if not plan.keep_world:
+                shutil.rmtree(world_dir, ignore_errors=True)  # the simulators' databases: evidence is kept apart
+
+    @staticmethod
+    def _run(world: World, jobs: list[Job], parallel: int) -> int:
+        """Run the jobs, `parallel` agencies at a time; results stream to the store through each job's `done`."""
+        run_jobs(world, jobs, workers=parallel, keep=False)
+        return len(jobs)
 
     def _operator(self, world: World, organ: str, board: StoreTaskBoard) -> OperatorDriver:
         """A clerk's driver: instructions and attestations go to the console's task list (and a log file)."""
@@ -387,10 +476,19 @@ class Campaign:
 
     def write_reports(self, summary: TrialSummary) -> list[Path]:
         from harness.reports import render_all
+        from harness.reports.render import SUMMARY_OUTPUTS
 
         agencies = {s.agency.organ_id for s in summary.statements}
         runs = [r for r in self.store.results(summary.round.number) if r.agency in agencies]
-        manifest = render_all(summary, self.plan.out_dir, pki=self.pki, runs=runs, verify_base=self.plan.verify_base)
+        self.listen("reports", len(summary.statements) + SUMMARY_OUTPUTS)
+        manifest = render_all(
+            summary,
+            self.plan.out_dir,
+            pki=self.pki,
+            runs=runs,
+            verify_base=self.plan.verify_base,
+            progress=lambda n: self.listen("reported", n),
+        )
         self.report_errors = [f"{e.output}: {e.message_vi}" for e in manifest.errors]
         self._register(summary, manifest)
         return [self.plan.out_dir / e.path for e in manifest.files]

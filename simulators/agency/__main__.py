@@ -73,6 +73,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--register-delay", type=non_negative, default=0.05, help="số giây văn thư cần giữa hai lần vào sổ văn bản đến"
     )
+    p.add_argument(
+        "--dormant",
+        action="store_true",
+        help="các cơ quan bắt đầu ở trạng thái nghỉ (không kiểm tra hộp thư) cho đến khi được đánh thức qua "
+        "POST /agencies/<mã>/_sim/awake",
+    )
     p.add_argument("--log-level", default="warning", help="mức nhật ký (debug, info, warning, error)")
     return p
 
@@ -99,6 +105,8 @@ def main(argv: list[str] | None = None) -> None:
     except HostError as exc:
         print(f"Lỗi: {exc.message_vi}", file=sys.stderr)
         sys.exit(2)
+    for agency in agencies if args.dormant else ():
+        agency.set_awake(False)
 
     async def run() -> None:
         stop = asyncio.Event()

@@ -105,6 +105,16 @@ async def act(request: Request, agency: SimulatedAgency) -> Response:
     return JSONResponse({"status_code": code})
 
 
+async def awake(request: Request, agency: SimulatedAgency) -> Response:
+    """Simulator only (not in the backchannel contract): wake the agency or make it dormant."""
+    data = await read_object(request)
+    value = data.get("awake")
+    if not isinstance(value, bool):
+        raise BackchannelError(400, ErrorCode.BAD_REQUEST, "Trường 'awake' phải là true hoặc false.")
+    agency.set_awake(value)
+    return JSONResponse({"awake": value})
+
+
 def create_app(agencies: dict[str, SimulatedAgency], *, token: str | None = None) -> Starlette:
     """One app for every hosted agency; `token` (if any) is required as `Authorization: Bearer`."""
     expected = f"Bearer {token}".encode() if token else None
@@ -156,5 +166,6 @@ def create_app(agencies: dict[str, SimulatedAgency], *, token: str | None = None
         Route(f"{PREFIX}/documents/sent/recall", endpoint(recall), methods=["POST"]),
         Route(f"{PREFIX}/documents/received", endpoint(list_received), methods=["GET"]),
         Route(f"{PREFIX}/documents/received/actions", endpoint(act), methods=["POST"]),
+        Route(f"{PREFIX}/_sim/awake", endpoint(awake), methods=["POST"]),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: http_error})

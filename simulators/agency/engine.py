@@ -67,6 +67,23 @@ class SimulatedAgency(Clerk, Checks, Composer):
         if self.store.queued():
             self.wake.set()
 
+    def set_awake(self, awake: bool) -> None:
+        """Wake the agency (it polls at once) or make it dormant (no polling, no clerk work) until woken."""
+        if awake:
+            self.awake.set()
+            self.wake.set()
+        else:
+            self.awake.clear()
+
+    async def _until_awake(self, stop: asyncio.Event) -> None:
+        """Return at once when awake; a dormant agency waits here, costing nothing, until woken or stopped."""
+        if self.awake.is_set() or stop.is_set():
+            return
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.awake.wait())]
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for w in waiters:
+            w.cancel()
+
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and work until `stop` is set; a failed poll is logged and the next one goes on."""
         await self.start()
@@ -75,6 +92,9 @@ class SimulatedAgency(Clerk, Checks, Composer):
     async def _poll_loop(self, stop: asyncio.Event) -> None:
         interval = self.timing.poll_interval * self.behaviour.poll_factor
         while not stop.is_set():
+            await self._until_awake(stop)
+            if stop.is_set():
+                break
             await self.poll_axis()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
@@ -82,6 +102,7 @@ class SimulatedAgency(Clerk, Checks, Composer):
     async def _clerk_loop(self, stop: asyncio.Event) -> None:
         tick = max(0.01, min(0.05, self.timing.step_delay / 2))
         while not stop.is_set():
+            await self._until_awake(stop)
             self.wake.clear()
             registered = False
             try:
@@ -103,6 +124,7 @@ class SimulatedAgency(Clerk, Checks, Composer):
     async def _checker_loop(self, stop: asyncio.Event) -> None:
         """Signature checks run beside the clerk, so a slow check never delays the next 01."""
         while not stop.is_set():
+            await self._until_awake(stop)
             self.to_check.clear()
             try:
                 await self.check_pending()

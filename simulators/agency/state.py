@@ -140,6 +140,10 @@ class AgencyState:
         """Set when the polling loop queued something for the clerk."""
         self.to_check = asyncio.Event()
         """Set when the clerk registered a document whose signatures must be checked."""
+        self.awake = asyncio.Event()
+        """Clear while the agency is dormant: a province-sized trial tests a few agencies at a time, and
+        hundreds of idle systems polling four times a second would starve the ones under test."""
+        self.awake.set()
         self.last_axis_error = ""
         self._last_failure = ""
         self._fetching = False

@@ -1,0 +1,216 @@
+"""A province-sized trial, timed: trial time, peak memory of the whole process tree, disk used and report
+time for rosters of generated provinces (fixtures/province.py), each run as `lienthong trial run` would.
+
+    python -m benchmarks.trial_scale --sizes 20 64 256 [--scenario RT-01 ...] [--retries 0]
+    python -m benchmarks.trial_scale --reports-only --sizes 1000
+
+Prints one row per size; `--reports-only` renders every report from recorded results (fixtures/recorded.py)
+instead of running a trial. Issue 28's targets on the 2-core machine: 256 agencies under 15 minutes and
+4 GiB for the tree, no false failure with --retries 0; 1,000 agencies' reports under 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from fixtures.province import SEED, generate
+from fixtures.recorded import recorded_trial
+from harness.pki import AgencyEntry, load_or_build
+from harness.reports import render_all
+from harness.scenarios.results import Outcome, ScenarioResult
+from harness.scenarios.timing import COMPRESSED
+from harness.trial.campaign import TrialPlan, run_trial
+
+MIB = 1024 * 1024
+
+
+class Sampler:
+    """Peak RSS of this process and its children, and peak size of a folder, sampled twice a second."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.peak_rss = 0
+        self.peak_largest = 0
+        self.peak_disk = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        tick = 0
+        while not self._stop.is_set():
+            rss = []
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    rss.append(p.memory_info().rss)
+                except psutil.Error:
+                    continue
+            self.peak_rss = max(self.peak_rss, sum(rss))
+            self.peak_largest = max(self.peak_largest, max(rss, default=0))
+            if tick % 10 == 0:
+                self.peak_disk = max(self.peak_disk, _size(self.folder))
+            tick += 1
+            self._stop.wait(0.5)
+
+
+def _busy(since: Any) -> float:
+    now = psutil.cpu_times()
+    total = sum(now) - sum(since)
+    return 1 - (now.idle - since.idle) / total if total else 0.0
+
+
+def _size(folder: Path) -> int:
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                total += path.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+@dataclass
+class Row:
+    agencies: int
+    runs: int
+    failed_conformant: int
+    trial_s: float
+    report_s: float
+    peak_tree_mb: float
+    peak_largest_mb: float
+    peak_disk_mb: float
+    left_disk_mb: float
+    cpu: float
+    """Share of the machine's CPU time busy while scenarios ran."""
+    lag: str
+
+    def line(self) -> str:
+        return (
+            f"| {self.agencies} | {self.runs} | {self.trial_s / 60:.1f} min | {self.report_s:.1f} s "
+            f"| {self.peak_largest_mb:,.0f} / {self.peak_tree_mb:,.0f} MB | {self.peak_disk_mb:,.0f} MB "
+            f"({self.left_disk_mb:,.0f} MB left) | {100 * self.cpu:.0f}% | {self.failed_conformant} | {self.lag} |"
+        )
+
+
+def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
+    province = generate(size, SEED)
+    conformant = {
+        a["id"]
+        for axis in province.topology["provinces"]
+        for a in axis["agencies"]
+        if not a.get("profile") and not a.get("harness")
+    }
+    with tempfile.TemporaryDirectory(prefix=f"trial-{size}-") as tmp:
+        root = Path(tmp)
+        (root / "topology.yaml").write_text(province.topology_yaml(size, SEED), encoding="utf-8")
+        (root / "roster.csv").write_text(province.roster_csv(), encoding="utf-8")
+        plan = TrialPlan(
+            topology=root / "topology.yaml",
+            db=str(root / "trial.sqlite3"),
+            roster=root / "roster.csv",
+            out_dir=root / "out",
+            work_dir=root / "work",
+            scenario_ids=tuple(scenarios),
+            deadlines=COMPRESSED,
+            retries=retries,
+            parallel=parallel,
+        )
+        marks: dict[str, float] = {}
+        cpu: list[Any] = [psutil.cpu_times()]
+        bad: set[str] = set()
+        latest: dict[tuple[str, str, str], bool] = {}
+
+        def listen(kind: str, data: Any) -> None:
+            if kind == "reports":
+                marks["reports"] = time.monotonic()
+                cpu.append(_busy(cpu[0]))
+            elif kind == "result":
+                r: ScenarioResult = data
+                latest[(r.agency, r.scenario_id, r.name)] = r.outcome is Outcome.PASSED
+
+        listener: Callable[[str, Any], None] = listen
+        started = time.monotonic()
+        with Sampler(root) as sampler:
+            run = run_trial(plan, listener)
+        ended = time.monotonic()
+        bad = {a for (a, _, _), ok in latest.items() if not ok and a in conformant}
+        left = _size(root)
+        for a in sorted(bad)[:10]:
+            statement = next(s for s in run.summary.statements if s.agency.organ_id == a)
+            reasons = [i.reason_vi for i in statement.items if i.outcome.value == "failed"]
+            print(f"  conformant {a} failed: {reasons[:2]}")
+        reports = marks.get("reports", ended)
+        return Row(
+            size,
+            run.ran,
+            len(bad),
+            reports - started,
+            ended - reports,
+            sampler.peak_rss / MIB,
+            sampler.peak_largest / MIB,
+            sampler.peak_disk / MIB,
+            left / MIB,
+            cpu[1] if len(cpu) > 1 else _busy(cpu[0]),
+            run.lag.summary_vi() if run.lag else "",
+        )
+
+
+def reports_only(size: int) -> None:
+    recorded = recorded_trial(size)
+    i = recorded.summary.issuer
+    pki = load_or_build([AgencyEntry(i.organ_id, i.name, i.signer_name, i.position)], seed="bench-reports")
+    out = Path(tempfile.mkdtemp(prefix=f"reports-{size}-"))
+    try:
+        with Sampler(out) as sampler:
+            t0 = time.monotonic()
+            manifest = render_all(recorded.summary, out, pki=pki, runs=recorded.runs)
+            seconds = time.monotonic() - t0
+        print(
+            f"| {size} | {len(manifest.files)} files | {seconds:.1f} s | {sampler.peak_rss / MIB:,.0f} MB "
+            f"| {_size(out) / MIB:,.0f} MB | {len(manifest.errors)} errors |"
+        )
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[64, 256])
+    parser.add_argument("--scenario", action="append", default=[], help="only these run-tests (default: all)")
+    parser.add_argument("--retries", type=int, default=0)
+    parser.add_argument("--parallel", type=int, default=0)
+    parser.add_argument("--reports-only", action="store_true")
+    args = parser.parse_args()
+    if args.reports_only:
+        print("| agencies | outputs | report time | peak memory (tree) | disk | errors |")
+        print("|---|---|---|---|---|---|")
+        for size in args.sizes:
+            reports_only(size)
+        return
+    print("| agencies | runs | trial | reports | peak RSS largest / tree | disk | CPU | conformant failed | lag |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for size in args.sizes:
+        print(trial(size, args.scenario, args.retries, args.parallel).line(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""What keeps a province-sized trial bounded and honest (issue 28, items 2 and 3): probes forget mail no
+running scenario can look for, results are not kept in memory, the lag monitor measures a loaded machine
+and holds scenarios back while it lags, and a batch of jobs wakes each simulated system only for its own."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+from harness.edxml.factory import organization
+from harness.scenarios.lag import LAGGING, LagMonitor
+from harness.scenarios.probe import Mail, Probe
+from harness.scenarios.results import Recorder
+from harness.transport.vxp import MessageType
+
+
+class _Box:
+    """A mailbox with new mail arriving on each collect."""
+
+    protocol = "vxp"
+    refuses = True
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def directory(self) -> list[tuple[str, str]]:
+        return []
+
+    def listing(self, kind: MessageType) -> list[tuple[str, str]]:
+        return []
+
+    def waiting(self, kind: MessageType) -> list[str]:
+        self.n += 1
+        return [str(self.n)] if kind is MessageType.STATUS else []
+
+    def fetch(self, doc_id: str, kind: MessageType) -> bytes:
+        return b"not xml"
+
+    def ack(self, doc_id: str) -> None:
+        return None
+
+    def refuse(self, doc_id: str, reason: str) -> None:
+        return None
+
+    def send(self, data: bytes, sender: str, kind: MessageType = MessageType.EDOC) -> str:
+        return "1"
+
+    def close(self) -> None:
+        return None
+
+
+def test_a_probe_forgets_mail_older_than_the_oldest_running_scenario() -> None:
+    horizon = [0.0]
+    probe = Probe(organization("000.00.98.H41", "Đơn vị kiểm thử"), _Box(), horizon=lambda: horizon[0])
+    old = [Mail(str(i), MessageType.STATUS, b"", received=100.0 + i) for i in range(1000)]
+    probe.mail = list(old)
+    probe.collect()
+    assert len(probe.snapshot()) == 1001, "nothing is older than the horizon yet"
+    horizon[0] = 600.0
+    probe._pruned = 0.0
+    probe.collect()
+    kept = probe.snapshot()
+    assert [m.received for m in kept[:2]] == [600.0, 601.0]
+    assert len(kept) == 500 + 2 and kept[-1].unreadable, "new mail (unreadable here) is kept"
+    unbounded = Probe(organization("000.00.97.H41", "Đơn vị kiểm thử 2"), _Box())
+    unbounded.mail = list(old)
+    unbounded.collect()
+    assert len(unbounded.snapshot()) == 1001, "without a horizon (a single scenario run) everything stays"
+
+
+def test_the_recorder_streams_and_keeps_nothing(tmp_path: Path) -> None:
+    recorder = Recorder(tmp_path / "results.jsonl")
+    assert not hasattr(recorder, "results")
+
+
+def test_the_lag_monitor_sees_a_starved_interpreter_and_holds_scenarios_back() -> None:
+    stop = threading.Event()
+
+    def hog() -> None:  # holds the GIL in long pure-Python stretches
+        while not stop.is_set():
+            sum(i * i for i in range(3_000_000))
+
+    with LagMonitor(tick=0.05) as monitor:
+        time.sleep(0.5)
+        calm = monitor.report()
+        assert calm.samples >= 5 and calm.worst < LAGGING and calm.kept_time
+        t0 = time.monotonic()
+        monitor.wait_until_calm()
+        assert time.monotonic() - t0 < 0.2, "a calm machine holds nothing back"
+        threads = [threading.Thread(target=hog) for _ in range(3)]
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.2)  # each hog keeps the interpreter 200 ms: a starved process, on any machine
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(2.0)
+            assert monitor.current > 0 or monitor.report().worst > LAGGING
+            loaded = monitor.report()
+            assert loaded.worst > LAGGING, loaded
+            t0 = time.monotonic()
+            monitor.wait_until_calm(limit=1.0)
+            held = time.monotonic() - t0
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+            sys.setswitchinterval(interval)
+    report = monitor.report()
+    assert report.lagging >= 1 and not report.kept_time
+    assert held > 0.05 and report.paused >= 0.05, "a scenario waited for the machine"
+    assert "độ trễ lớn nhất" in report.summary_vi()

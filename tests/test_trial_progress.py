@@ -1,0 +1,68 @@
+"""The live display of a trial run (issue 28, item 5): scenarios, not attempts, passed and failed; a retry
+batch has its own bar instead of growing the first one; the report phase has a bar that reaches its end."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from harness.cli.progress import TrialProgress
+from harness.pki import TestPki
+from harness.reports import render_all
+from harness.reports.render import SUMMARY_OUTPUTS
+from harness.scenarios.results import Outcome, ScenarioResult
+from tests import reports_data as data
+
+
+def _result(agency: str, name: str, outcome: Outcome, attempt: int = 1) -> ScenarioResult:
+    return ScenarioResult(
+        scenario_id="RT-05",
+        name=name,
+        agency=agency,
+        driver="simulated",
+        outcome=outcome,
+        round="Đợt 1",
+        tags=["RT-05"],
+        feature="features/rt/rt05_trang_thai.feature",
+        started="2026-12-06T09:00:00+07:00",
+        seconds=1.0,
+        attempt=attempt,
+    )
+
+
+def test_a_retry_that_passes_moves_the_scenario_to_passed() -> None:
+    out = io.StringIO()
+    display = TrialProgress(Console(file=out, width=200, force_terminal=False))
+    with display.progress:
+        display.listen("plan", {"A": 2, "B": 1})
+        display.listen("result", _result("A", "x", Outcome.FAILED))
+        display.listen("result", _result("A", "y", Outcome.PASSED))
+        display.listen("result", _result("B", "x", Outcome.ERROR))
+        assert display._counts() == "[green]1 đạt[/] [red]2 không đạt[/]"
+        display.listen("retry", 2)
+        display.listen("result", _result("A", "x", Outcome.PASSED, attempt=2))
+        display.listen("result", _result("B", "x", Outcome.FAILED, attempt=2))
+        display.listen("reports", 5)
+        display.listen("reported", 5)
+    first, retry, reports = display.progress.tasks
+    assert (first.total, first.completed) == (3, 3), "retries never grow the first bar"
+    assert (retry.total, retry.completed) == (2, 2) and retry.description == "Chạy lại 2 kịch bản không đạt"
+    assert reports.description == "Viết báo cáo" and reports.finished
+    assert display._counts() == "[green]2 đạt[/] [red]1 không đạt[/]", "three scenarios, whatever the attempts"
+    assert "3 cơ quan" not in out.getvalue() and "2 cơ quan, 3 kịch bản cần chạy" in out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pki() -> TestPki:
+    return data.pki()
+
+
+def test_render_all_reports_its_progress_to_the_end(pki: TestPki, tmp_path: Path) -> None:
+    steps: list[int] = []
+    runs = data.results(tmp_path / "evidence")
+    render_all(data.summary(runs), tmp_path / "out", pki=pki, runs=runs, progress=steps.append)
+    assert sum(steps) == len(data.ROSTER) + SUMMARY_OUTPUTS
+    assert steps[-SUMMARY_OUTPUTS:] == [1] * SUMMARY_OUTPUTS
