@@ -29,9 +29,6 @@ from harness.signing.sign import A4_WIDTH, ATTACHMENT_FIELD, SigningOptions, sig
 # In the top margin, right-aligned with the text (right margin 15 mm), clear of the motto below;
 # 9:1 like the stamp image, so the two lines of the stamp are not squeezed.
 STAMP_BOX: Box = (A4_WIDTH - 43 - 207, 792, A4_WIDTH - 43, 815)
-SIGNATURE_BYTES = 24576
-"""Room reserved for a report's signature (it takes about 18 kB with our chain and the timestamp): with it
-set, pyHanko signs and timestamps a report once, without its dry run to size the signature."""
 _NUMBER = re.compile(r"[Ss]ố\s*:?\s*(\d+/[^\s,;]+)")
 
 
@@ -58,7 +55,7 @@ class ReportSigner:
 
     def sign(self, pdf: bytes, *, reference: str, when: datetime | None = None) -> bytes:
         stamp = attachment_stamp_png(reference, when or now_ict())
-        options = SigningOptions(tsa=self.tsa, bytes_reserved=SIGNATURE_BYTES)
+        options = SigningOptions(tsa=self.tsa)
         return sign_with(pdf, self.cred, ATTACHMENT_FIELD, STAMP_BOX, image_png=stamp, options=options)
 
     def __reduce__(self) -> tuple[Any, tuple[bytes, bytes]]:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 TICK = 0.1
+HISTORY = 3600.0
+"""Seconds of samples kept for `worst_between` (longer than any compressed scenario)."""
 LAGGING = 0.25
 """Seconds of overshoot from which the machine counts as lagging: an eighth of the tightest compressed
 deadline (hỏa tốc, 2 s)."""
@@ -56,6 +59,8 @@ class LagMonitor:
         self._samples = 0
         self._lagging = 0
         self._paused = 0.0
+        self._recent: deque[tuple[float, float]] = deque(maxlen=int(HISTORY / tick))
+        """(epoch seconds, overshoot) of the last HISTORY seconds: how late the machine ran during a scenario."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="lag-monitor", daemon=True)
@@ -74,6 +79,7 @@ class LagMonitor:
             self._stop.wait(self.tick)
             lag = max(0.0, time.monotonic() - t0 - self.tick)
             with self._lock:
+                self._recent.append((time.time(), lag))
                 self._samples += 1
                 self._worst = max(self._worst, lag)
                 self._lagging += lag > LAGGING
@@ -89,6 +95,11 @@ class LagMonitor:
         if waited > 0.01:
             with self._lock:
                 self._paused += waited
+
+    def worst_between(self, start: float, end: float) -> float:
+        """The largest overshoot sampled between two epoch times (0 when none was)."""
+        with self._lock:
+            return max((lag for at, lag in self._recent if start <= at <= end + self.tick), default=0.0)
 
     def report(self) -> LagReport:
         with self._lock:

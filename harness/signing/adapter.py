@@ -170,8 +170,27 @@ def sign(
     )
     out = io.BytesIO()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    pdf_signer.sign_pdf(writer, bytes_reserved=bytes_reserved, output=out)
-    return out.getvalue()
+    key = (cred.fingerprint, tsa.fingerprint if tsa else "", md_algorithm, pss, pades, timestamp_at is None)
+    reserved = bytes_reserved or _RESERVED.get(key)
+    pdf_signer.sign_pdf(writer, bytes_reserved=reserved, output=out)
+    signed = out.getvalue()
+    if reserved is None:
+        size = _reserved_in(signed)
+        if size:
+            _RESERVED[key] = size
+    return signed
+
+
+_RESERVED: dict[tuple[str, str, str, bool, bool, bool], int] = {}
+"""Room pyHanko sized for a signature of this signer and timestamper (by a dry run: a whole second signature
+and timestamp): the next signature of the same kind reuses it and is made once, not twice."""
+
+
+def _reserved_in(signed: bytes) -> int:
+    """The /Contents placeholder of the signature just appended (hex digits, what `bytes_reserved` counts)."""
+    at = signed.rfind(b"/Contents <")
+    end = signed.find(b">", at) if at >= 0 else -1
+    return end - at - len(b"/Contents <") if end > 0 else 0
 
 
 def validation_context(
