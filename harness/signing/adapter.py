@@ -6,8 +6,10 @@ uses our own types and this adapter; a pyHanko upgrade touches one file.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +24,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from PIL import Image
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, general, signers, timestamps
 from pyhanko.sign.general import simple_cms_attribute
@@ -54,6 +59,59 @@ def asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
 def asn1_key(key: PrivateKey) -> asn1_keys.PrivateKeyInfo:
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return asn1_keys.PrivateKeyInfo.load(der)
+
+
+@functools.lru_cache(maxsize=256)
+def _planes(png: bytes) -> tuple[int, int, str, bytes, bytes | None]:
+    """A stamp image as PDF wants it, compressed once: (width, height, colour space, pixels, alpha)."""
+    image: Image.Image = Image.open(io.BytesIO(png))
+    image.load()
+    alpha = None
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA" if image.mode != "LA" else "LA")
+        alpha = zlib.compress(image.split()[-1].tobytes())
+    image = image.convert("L" if image.mode in ("L", "LA") else "RGB")
+    space = "/DeviceGray" if image.mode == "L" else "/DeviceRGB"
+    return image.width, image.height, space, zlib.compress(image.tobytes()), alpha
+
+
+class StampImage(PdfImage):
+    """pyHanko's image content for a signature's appearance, with the image XObject built from pixels
+    compressed once per image: a person's signature and an agency's seal are the same on every document
+    they sign, and compressing them again took a quarter of the time of signing one."""
+
+    def __init__(self, png: bytes) -> None:
+        self._png = png
+        width, height, _, _, _ = _planes(png)
+        super().__init__(Image.new("L", (1, 1)), box=BoxConstraints(width, height))
+
+    def _xobject(self, width: int, height: int, space: str, data: bytes) -> generic.StreamObject:
+        number: Any = generic.NumberObject  # untyped in pyHanko
+        return generic.StreamObject(
+            {
+                pdf_name("/Type"): pdf_name("/XObject"),
+                pdf_name("/Subtype"): pdf_name("/Image"),
+                pdf_name("/Width"): number(width),
+                pdf_name("/Height"): number(height),
+                pdf_name("/ColorSpace"): pdf_name(space),
+                pdf_name("/BitsPerComponent"): number(8),
+                pdf_name("/Filter"): pdf_name("/FlateDecode"),
+            },
+            encoded_data=data,
+        )
+
+    @property
+    def image_ref(self) -> generic.IndirectObject:
+        writer = self.writer
+        assert writer is not None
+        held: Any = self._image_ref
+        if held is None or held.get_pdf_handler() is not writer:
+            width, height, space, pixels, alpha = _planes(self._png)
+            image = self._xobject(width, height, space, pixels)
+            if alpha is not None:
+                image[pdf_name("/SMask")] = writer.add_object(self._xobject(width, height, "/DeviceGray", alpha))
+            held = self._image_ref = writer.add_object(image)
+        return held  # type: ignore[no-any-return]
 
 
 class LoadedKeyTimeStamper(timestamps.DummyTimeStamper):
@@ -157,7 +215,7 @@ def sign(
     if stamp_text is not None:
         style = TextStampStyle(stamp_text=stamp_text)
     elif image_png is not None:
-        style = StaticStampStyle(background=PdfImage(Image.open(io.BytesIO(image_png))), border_width=0)
+        style = StaticStampStyle(background=StampImage(image_png), border_width=0)
     spec = (
         fields.SigFieldSpec(field_name, on_page=page, box=box) if box is not None else fields.SigFieldSpec(field_name)
     )
