@@ -22,14 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import yaml
 
-from fixtures.province import SEED, generate
-from fixtures.recorded import recorded_trial
+from fixtures.province import SEED, Province, generate
+from fixtures.recorded import MATRIX, profile_failures, recorded_trial
 from harness.pki import AgencyEntry, load_or_build
 from harness.reports import render_all
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.timing import COMPRESSED
 from harness.trial.campaign import TrialPlan, run_trial
+from harness.trial.expected import expected_scenarios
 
 MIB = 1024 * 1024
 
@@ -93,6 +95,8 @@ class Row:
     agencies: int
     runs: int
     failed_conformant: int
+    off_matrix: int
+    """Agencies whose failed scenarios are not exactly what fixtures/mutation_matrix.yaml says of their profile."""
     trial_s: float
     report_s: float
     peak_tree_mb: float
@@ -107,12 +111,35 @@ class Row:
         return (
             f"| {self.agencies} | {self.runs} | {self.trial_s / 60:.1f} min | {self.report_s:.1f} s "
             f"| {self.peak_largest_mb:,.0f} / {self.peak_tree_mb:,.0f} MB | {self.peak_disk_mb:,.0f} MB "
-            f"({self.left_disk_mb:,.0f} MB left) | {100 * self.cpu:.0f}% | {self.failed_conformant} | {self.lag} |"
+            f"({self.left_disk_mb:,.0f} MB left) | {100 * self.cpu:.0f}% | {self.failed_conformant} "
+            f"| {self.off_matrix} | {self.lag} |"
         )
+
+
+def expected_failures(province: Province, scenarios: list[str]) -> dict[str, set[tuple[str, str]]]:
+    """Agency -> the (run-test, scenario) it must fail: its profile's row of the mutation matrix (the demo's
+    statements are held to the same matrix by tests/test_mutation_matrix.py)."""
+    matrix = yaml.safe_load(MATRIX.read_text(encoding="utf-8"))
+    names = expected_scenarios()
+    out: dict[str, set[tuple[str, str]]] = {}
+    for axis in province.topology["provinces"]:
+        for a in axis["agencies"]:
+            if a.get("harness") == "probe":
+                continue
+            fails = profile_failures(matrix, a.get("profile"), axis.get("protocol", "vxp"))
+            out[a["id"]] = {
+                (test_id, name)
+                for test_id, which in fails.items()
+                if not scenarios or test_id in scenarios
+                for name in names.get(test_id, set())
+                if which == "all" or name in which
+            }
+    return {k: v for k, v in out.items() if k in {r["Mã định danh"] for r in province.roster}}
 
 
 def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
     province = generate(size, SEED)
+    expected = expected_failures(province, scenarios)
     conformant = {
         a["id"]
         for axis in province.topology["provinces"]
@@ -153,6 +180,16 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
             run = run_trial(plan, listener)
         ended = time.monotonic()
         bad = {a for (a, _, _), ok in latest.items() if not ok and a in conformant}
+        failing: dict[str, set[tuple[str, str]]] = {}
+        for (a, test_id, name), ok in latest.items():
+            if not ok:
+                failing.setdefault(a, set()).add((test_id, name))
+        off = sorted(a for a in expected if failing.get(a, set()) != expected[a])
+        for a in off[:5]:
+            print(
+                f"  {a}: failed {sorted(failing.get(a, set()) - expected[a])[:3]}, "
+                f"passed {sorted(expected[a] - failing.get(a, set()))[:3]} against the mutation matrix"
+            )
         left = _size(root)
         for a in sorted(bad)[:10]:
             statement = next(s for s in run.summary.statements if s.agency.organ_id == a)
@@ -163,6 +200,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
             size,
             run.ran,
             len(bad),
+            len(off),
             reports - started,
             ended - reports,
             sampler.peak_rss / MIB,
@@ -206,8 +244,11 @@ def main() -> None:
         for size in args.sizes:
             reports_only(size)
         return
-    print("| agencies | runs | trial | reports | peak RSS largest / tree | disk | CPU | conformant failed | lag |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| agencies | runs | trial | reports | peak RSS largest / tree | disk | CPU | conformant failed "
+        "| off matrix | lag |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         print(trial(size, args.scenario, args.retries, args.parallel).line(), flush=True)
 
