@@ -12,6 +12,7 @@ Vietnamese) in the manifest and left out of the summary; every other output is s
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -31,10 +32,10 @@ from harness.reports.errors import ReportError
 from harness.reports.html import report_html
 from harness.reports.junit import junit_xml
 from harness.reports.pdf_appendix import appendix_pdf, summary_pdf
-from harness.reports.pdf_sign import ReportSigner, sign_report, stamp_reference
+from harness.reports.pdf_sign import ReportSigner, stamp_reference
 from harness.reports.text import clean, safe_name
 from harness.reports.verification import DEFAULT_VERIFY_BASE, summary_code
-from harness.reports.view import AgencyView, agency_view, frame_of, report_time, summary_view
+from harness.reports.view import AgencyView, SummaryView, agency_view, frame_of, report_time, summary_view
 from harness.reports.xlsx import workbook_xlsx
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.trial.statement import AgencyStatement, TrialSummary
@@ -274,21 +275,43 @@ def _render_part(job: _AgencyJob, statements: list[AgencyStatement]) -> _Part:
     return part
 
 
-def _render_agencies(job: _AgencyJob, statements: list[AgencyStatement], workers: int) -> Iterator[_Part]:
+def _render_agencies(
+    job: _AgencyJob, statements: list[AgencyStatement], pool: ProcessPoolExecutor | None, workers: int
+) -> Iterator[_Part]:
     """The parts in roster order; a chunk a worker could not do (a crashed process) is done here instead."""
-    if workers <= 1 or len(statements) < 2:
+    if pool is None or len(statements) < 2:
         yield _render_part(job, statements)
         return
     size = max(4, -(-len(statements) // (workers * 4)))
     chunks = [statements[i : i + size] for i in range(0, len(statements), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_render_part, job, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures, strict=True):
-            try:
-                yield future.result()
-            except Exception as exc:
-                log.warning("a report worker failed, writing its agencies here: %s", exc)
-                yield _render_part(job, chunk)
+    futures = [pool.submit(_render_part, job, chunk) for chunk in chunks]
+    for chunk, future in zip(chunks, futures, strict=True):
+        try:
+            yield future.result()
+        except Exception as exc:
+            log.warning("a report worker failed, writing its agencies here: %s", exc)
+            yield _render_part(job, chunk)
+
+
+def _summary_output(kind: str, view: SummaryView, signer: ReportSigner | ReportError) -> bytes:
+    """One output of the summary (run in a worker process when there is a pool)."""
+    if kind == "summary-docx":
+        return summary_docx(view)
+    if kind == "summary-pdf":
+        if isinstance(signer, ReportError):
+            raise signer
+        return signer.sign(summary_pdf(view), reference=stamp_reference(view.frame.letter, view.code))
+    if kind == "xlsx":
+        return workbook_xlsx(view)
+    return report_html(view).encode("utf-8")
+
+
+SUMMARY_FILES = {
+    "summary-docx": "tong-hop.docx",
+    "summary-pdf": "tong-hop.pdf",
+    "xlsx": "ket-qua.xlsx",
+    "html": "bao-cao.html",
+}
 
 
 def _summary(
@@ -297,35 +320,32 @@ def _summary(
     rendered: list[tuple[AgencyStatement, AgencyView]],
     runs: Sequence[ScenarioResult],
     skipped: list[str],
-    pki: TestPki,
+    signer: ReportSigner | ReportError,
+    pool: ProcessPoolExecutor | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
+    """The four summary outputs, side by side in the pool's processes when there is one."""
     kept = dataclasses.replace(summary, statements=[s for s, _ in rendered])
     try:
         code = summary_code(kept)
         w.manifest.codes["tong-hop"] = code
         view = summary_view(kept, [v for _, v in rendered], code=code, runs=runs, skipped=skipped)
     except Exception as exc:
-        for kind in ("summary-docx", "summary-pdf", "xlsx", "html"):
+        for kind in SUMMARY_FILES:
             w.fail(kind, None, exc)
         if progress is not None:
             progress(SUMMARY_OUTPUTS)
         return
-    outputs: list[tuple[str, str, Callable[[], bytes]]] = [
-        ("summary-docx", "tong-hop.docx", lambda: summary_docx(view)),
-        (
-            "summary-pdf",
-            "tong-hop.pdf",
-            lambda: sign_report(
-                summary_pdf(view), pki, summary.issuer.organ_id, reference=stamp_reference(view.frame.letter, code)
-            ),
-        ),
-        ("xlsx", "ket-qua.xlsx", lambda: workbook_xlsx(view)),
-        ("html", "bao-cao.html", lambda: report_html(view).encode("utf-8")),
-    ]
-    for kind, name, make in outputs:
+    # An issuer without a certificate fails the signed PDF here, with its own message (not a pickled copy).
+    local = {"summary-pdf"} if isinstance(signer, Exception) else set()
+    futures = {}
+    if pool is not None:
+        futures = {k: pool.submit(_summary_output, k, view, signer) for k in SUMMARY_FILES if k not in local}
+    for kind, name in SUMMARY_FILES.items():
         try:
-            w.write(kind, name, make())
+            future = futures.get(kind)
+            data = future.result() if future is not None else _summary_output(kind, view, signer)
+            w.write(kind, name, data)
         except Exception as exc:
             w.fail(kind, None, exc)
         if progress is not None:
@@ -378,18 +398,25 @@ def render_all(
     )
     processes = workers if workers is not None else _default_workers(len(unique), journal_for)
     rendered: list[tuple[AgencyStatement, AgencyView]] = []
-    for part in _render_agencies(job, unique, processes):
-        manifest.files += part.files
-        manifest.errors += part.errors
-        manifest.codes.update(part.codes)
-        skipped += part.skipped
-        rendered += part.rendered
-        if progress is not None:
-            progress(part.agencies)
-    position = {s.agency.organ_id: i for i, s in reversed(list(enumerate(unique)))}
-    manifest.errors.sort(key=lambda e: position.get(e.organ_id or "", len(position)))  # roster order
-    all_runs = list(runs) if runs is not None else [r for s, _ in rendered for item in s.items for r in item.scenarios]
-    _summary(w, summary, rendered, all_runs, skipped, pki, progress)
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if processes > 1:
+            spawn = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(ProcessPoolExecutor(processes, mp_context=spawn))
+        for part in _render_agencies(job, unique, pool, processes):
+            manifest.files += part.files
+            manifest.errors += part.errors
+            manifest.codes.update(part.codes)
+            skipped += part.skipped
+            rendered += part.rendered
+            if progress is not None:
+                progress(part.agencies)
+        position = {s.agency.organ_id: i for i, s in reversed(list(enumerate(unique)))}
+        manifest.errors.sort(key=lambda e: position.get(e.organ_id or "", len(position)))  # roster order
+        all_runs = (
+            list(runs) if runs is not None else [r for s, _ in rendered for item in s.items for r in item.scenarios]
+        )
+        _summary(w, summary, rendered, all_runs, skipped, signer, pool, progress)
     data = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
     tmp = out_dir / (MANIFEST + ".tmp")
     tmp.write_bytes(data)
