@@ -163,7 +163,6 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
         )
         marks: dict[str, float] = {}
         cpu: list[Any] = [psutil.cpu_times()]
-        bad: set[str] = set()
         latest: dict[tuple[str, str, str], bool] = {}
 
         def listen(kind: str, data: Any) -> None:

@@ -99,7 +99,7 @@ DETAIL_PER_ROW = 24
 def _matrix_tables(m: Matrix, title: str, note: str) -> list[TextTable]:
     """The matrix in tables of at most MATRIX_COLUMNS receiver columns, rows repeated in each."""
     n = len(m.ids)
-    chunks = [range(s, min(s + MATRIX_COLUMNS, n)) for s in range(0, n, MATRIX_COLUMNS)] or [range(0)]
+    chunks = [range(s, min(s + MATRIX_COLUMNS, n)) for s in range(0, n, MATRIX_COLUMNS)]
     out = []
     totals = m.column_totals
     for k, cols in enumerate(chunks):

@@ -194,7 +194,6 @@ def sign(
     certify: bool = False,
     timestamp_at: datetime | None = None,
     stamp_text: str | None = None,
-    bytes_reserved: int | None = None,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
     signer = LoadedKeySigner(
@@ -229,7 +228,7 @@ def sign(
     out = io.BytesIO()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     key = (cred.fingerprint, tsa.fingerprint if tsa else "", md_algorithm, pss, pades, timestamp_at is None)
-    reserved = bytes_reserved or _RESERVED.get(key)
+    reserved = _RESERVED.get(key)
     pdf_signer.sign_pdf(writer, bytes_reserved=reserved, output=out)
     signed = out.getvalue()
     if reserved is None:

@@ -28,9 +28,6 @@ class SigningOptions:
     md_algorithm: str = "sha256"
     timestamp_at: datetime | None = None
     """Fix the timestamp's time (fixtures of documents signed in the past); None is now."""
-    bytes_reserved: int | None = None
-    """Room for the CMS signature in the PDF; None has pyHanko size it by a dry run (a second signature
-    and timestamp, half the cost of signing)."""
 
     @property
     def pss(self) -> bool:
@@ -68,7 +65,6 @@ def sign_with(
         timestamp_at=options.timestamp_at,
         pss=options.pss,
         tsa=options.tsa,
-        bytes_reserved=options.bytes_reserved,
     )
 
 
