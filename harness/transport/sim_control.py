@@ -7,6 +7,7 @@ A real axis has no control plane; scenarios that need one say so and are not run
 from __future__ import annotations
 
 import base64
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -31,21 +32,65 @@ def sent_as(delivery: dict[str, Any], sent_id: str) -> bool:
 
 
 class AxisWatch:
+    """One watch serves every scenario thread of a run. Each call holds an HTTP client of its own
+    for the call's length (one pooled connection shared between threads was once closed under
+    another thread's read: "[Errno 9] Bad file descriptor"); idle clients are kept for the next
+    call, so there are never more than the threads calling at once. A read that fails in
+    transport is asked once more."""
+
+    RETRIED = frozenset({"GET"})
+    """Methods asked again after a transport error: reads only, a POST may have been applied."""
+
     def __init__(self, control_url: str, *, timeout: float = 30.0, token: str = "") -> None:
         self.control_url = control_url.rstrip("/").removesuffix("/_sim")
         """The axis' root URL: endpoints.json's `control_url` ends in /_sim, the paths below add it."""
-        headers = {"X-Sim-Token": token} if token else None
-        self.http = httpx.Client(base_url=self.control_url, timeout=timeout, headers=headers)
+        self._headers = {"X-Sim-Token": token} if token else None
+        self._timeout = timeout
+        self._idle: list[httpx.Client] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _checkout(self) -> httpx.Client:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return httpx.Client(base_url=self.control_url, timeout=self._timeout, headers=self._headers)
 
     def close(self) -> None:
-        self.http.close()
+        """Closes the idle clients now and those still in a call when it returns."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for client in idle:
+            client.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        client = self._checkout()
         try:
-            response = self.http.request(method, path, **kwargs)
+            response = client.request(method, path, **kwargs)
+        except BaseException:
+            client.close()
+            raise
+        with self._lock:
+            closed = self._closed
+            if not closed:
+                self._idle.append(client)
+        if closed:
+            client.close()
+        return response
+
+    def _call(self, method: str, path: str, *, absent_ok: bool = False, **kwargs: Any) -> Any:
+        """`absent_ok`: a 404 is an answer (removing a fault already removed)."""
+        try:
+            try:
+                response = self._request(method, path, **kwargs)
+            except httpx.TransportError:
+                if method not in self.RETRIED:
+                    raise
+                response = self._request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise ControlPlaneError(f"Không gọi được {self.control_url}{path}: {exc}") from exc
-        if response.status_code >= 400:
+        if response.status_code >= 400 and not (absent_ok and response.status_code == 404):
             raise ControlPlaneError(f"{self.control_url}{path}: {response.status_code} {response.text[:300]}")
         return response.json()
 
@@ -91,7 +136,7 @@ class AxisWatch:
         if fault_id is None:
             self._call("DELETE", "/_sim/faults")
         else:
-            self.http.delete(f"/_sim/faults/{fault_id}")
+            self._call("DELETE", f"/_sim/faults/{fault_id}", absent_ok=True)
 
     def inject(
         self,
