@@ -313,3 +313,21 @@ def test_pdfa_claim_is_read_from_xmp() -> None:
     )
     assert adapter.pdfa_claim(adapter.open_pdf(_pdf_with_xmp(attribute_form))) == "3b"
     assert adapter.pdfa_claim(adapter.open_pdf(_pdf_with_xmp(b"<x:xmpmeta/>"))) is None
+
+
+def test_a_cached_signer_is_never_reused_for_another_key(pki: TestPki, base_pdf: bytes) -> None:
+    """Signers are kept per thread and credential (harness.signing.adapter._per_thread): the same
+    certificate paired with another key signs with that key (and fails), not with the cached one."""
+    import dataclasses
+
+    from harness.signing.sign import sign_agency
+
+    cred = pki.agency(SENDER)
+    box = (400, 700, 560, 760)
+    good = verify_pdf(sign_agency(base_pdf, cred, box), TrustConfig.from_pki(pki), sender=SENDER, part=Part.ATTACHMENT)
+    assert good.findings == []
+    forged = dataclasses.replace(cred, key=rsa_key("test-signatures", "another key"))
+    bad = verify_pdf(sign_agency(base_pdf, forged, box), TrustConfig.from_pki(pki), sender=SENDER, part=Part.ATTACHMENT)
+    assert bad.rules() == {"SIG-03"}  # the signature value does not verify under the certificate
+    again = verify_pdf(sign_agency(base_pdf, cred, box), TrustConfig.from_pki(pki), sender=SENDER, part=Part.ATTACHMENT)
+    assert again.findings == []

@@ -14,10 +14,11 @@ import io
 import json
 import unicodedata
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from PIL import Image, ImageDraw
+from PIL import Image
 from reportlab.graphics.barcode.qr import QrCodeWidget
 
 from harness.reports.text import ict
@@ -117,20 +118,32 @@ def qr_widget(payload: str) -> QrCodeWidget:
     return QrCodeWidget(payload, barLevel="M", barBorder=4)
 
 
+QR_BORDER = 4
+"""Quiet zone around the code, in modules (the standard's minimum)."""
+
+
+@lru_cache(maxsize=64)
+def qr_modules(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's dark modules, row by row: encoded once per payload (choosing the mask is most
+    of the cost), then drawn for the DOCX and the PDF alike."""
+    qr = qr_widget(payload).qr
+    qr.make()
+    count = int(qr.getModuleCount())
+    return tuple(tuple(bool(qr.isDark(r, c)) for c in range(count)) for r in range(count))
+
+
 def qr_png(payload: str, module_px: int = 8) -> bytes:
-    """The same QR code as a PNG (for DOCX), drawn from reportlab's module matrix with Pillow."""
-    widget = qr_widget(payload)
-    widget.qr.make()
-    count = int(widget.qr.getModuleCount())
-    border = 4
-    size = (count + 2 * border) * module_px
-    image = Image.new("1", (size, size), 1)
-    draw = ImageDraw.Draw(image)
-    for r in range(count):
-        for c in range(count):
-            if widget.qr.isDark(r, c):
-                x0, y0 = (c + border) * module_px, (r + border) * module_px
-                draw.rectangle((x0, y0, x0 + module_px - 1, y0 + module_px - 1), fill=0)
+    """The same QR code as a PNG (for DOCX): one pixel per module, scaled up without smoothing."""
+    modules = qr_modules(payload)
+    side = len(modules) + 2 * QR_BORDER
+    image = Image.new("1", (side, side), 1)
+    image.putdata([0 if dark else 1 for row in _bordered(modules) for dark in row])
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.resize((side * module_px, side * module_px), Image.Resampling.NEAREST).save(out, format="PNG")
     return out.getvalue()
+
+
+def _bordered(modules: tuple[tuple[bool, ...], ...]) -> list[tuple[bool, ...]]:
+    blank = (False,) * (len(modules) + 2 * QR_BORDER)
+    edge = (False,) * QR_BORDER
+    return [blank] * QR_BORDER + [edge + row + edge for row in modules] + [blank] * QR_BORDER

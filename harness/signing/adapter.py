@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import io
 import re
+import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import cms, core
 from asn1crypto import crl as asn1_crl
@@ -41,7 +42,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
 from harness.pki.keys import PrivateKey
-from harness.pki.model import Credential
+from harness.pki.model import Credential, fingerprint
+
+_T = TypeVar("_T")
 
 Box = tuple[int, int, int, int]
 
@@ -142,9 +145,39 @@ class LoadedKeyTimeStamper(timestamps.DummyTimeStamper):
         return signature, signed_attrs
 
 
+_MADE = threading.local()
+
+
+def _per_thread(key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+    """One object per key and thread: signers and timestampers hold parsed certificates and a
+    certificate store (7-10 ms to build), reused by every signature the thread makes; per thread
+    because asn1crypto parses lazily in place."""
+    made: dict[tuple[object, ...], Any] | None = getattr(_MADE, "objects", None)
+    if made is None:
+        made = _MADE.objects = {}
+    found = made.get(key)
+    if found is None:
+        found = made[key] = make()
+    return found
+
+
+def _identity(cred: Credential) -> tuple[object, ...]:
+    """What a cached signer stands for: the certificate, its chain and the key (a test may pair a
+    certificate with another key on purpose)."""
+    der, spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    public = cred.key.public_key().public_bytes(der, spki)
+    return (cred.fingerprint, tuple(fingerprint(c) for c in cred.chain), public)
+
+
 def timestamper(tsa: Credential, at: datetime | None = None) -> timestamps.TimeStamper:
     """An offline RFC 3161 timestamper under the test TSA certificate (B-T without a network);
     `at` fixes the time it certifies (fixtures of signatures made in the past)."""
+    if at is None:
+        return _per_thread(("tsa", *_identity(tsa)), lambda: _timestamper(tsa, None))
+    return _timestamper(tsa, at)
+
+
+def _timestamper(tsa: Credential, at: datetime | None) -> timestamps.TimeStamper:
     return LoadedKeyTimeStamper(
         tsa.key,
         tsa_cert=asn1_cert(tsa.certificate),
@@ -196,12 +229,15 @@ def sign(
     stamp_text: str | None = None,
 ) -> bytes:
     """Append one approval signature in a new field; visible with `image_png` when a box is given."""
-    signer = LoadedKeySigner(
-        cred.key,
-        signing_cert=asn1_cert(cred.certificate),
-        signing_key=asn1_key(cred.key),
-        cert_registry=_store([asn1_cert(c) for c in cred.chain]),
-        prefer_pss=pss,
+    signer = _per_thread(
+        ("signer", *_identity(cred), pss),
+        lambda: LoadedKeySigner(
+            cred.key,
+            signing_cert=asn1_cert(cred.certificate),
+            signing_key=asn1_key(cred.key),
+            cert_registry=_store([asn1_cert(c) for c in cred.chain]),
+            prefer_pss=pss,
+        ),
     )
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,

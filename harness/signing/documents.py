@@ -4,7 +4,9 @@ it where its layout says (person, then the agency's seal), sign appendices, wrap
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -30,11 +32,28 @@ class SignedDocument:
     signed_pdf: bytes
 
 
+_FONTS = threading.local()
+
+
+def _stamp_font() -> ImageFont.FreeTypeFont:
+    """The stamp's font, loaded once per thread (a FreeType face is not to be shared between threads)."""
+    font: ImageFont.FreeTypeFont | None = getattr(_FONTS, "serif", None)
+    if font is None:
+        font = _FONTS.serif = ImageFont.truetype(str(FONT_DIR / "DejaVuSerif.ttf"), 26)
+    return font
+
+
 def attachment_stamp_png(number_text: str, when: datetime) -> bytes:
     """The text an agency signature shows on a separate attachment: number/notation and the ISO
     8601 signing time in Vietnam time, size-10 style black text (Decree 30 Appendix I)."""
-    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSerif.ttf"), 26)
-    lines = [number_text, when.astimezone(ICT).isoformat(timespec="seconds")]
+    return _stamp_png(number_text, when.astimezone(ICT).isoformat(timespec="seconds"))
+
+
+@functools.lru_cache(maxsize=64)
+def _stamp_png(number_text: str, time_text: str) -> bytes:
+    """Drawn once per text and second: a round's appendices share the letter's number."""
+    font = _stamp_font()
+    lines = [number_text, time_text]
     image = Image.new("RGBA", (720, 80), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
