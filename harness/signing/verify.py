@@ -200,14 +200,13 @@ def verify_pdf(
         except Exception:
             c.add("SIG-03", where, "Không đọc được chứng thư số trong chữ ký.", "Unreadable signer certificate.")
             continue
-        try:
-            status = adapter.validate(sig, vc)
-        except Exception as exc:
+        status = statuses[index]  # validated once above (the last one's decides SIG-05)
+        if isinstance(status, Exception):
             c.add(
                 "SIG-03",
                 where,
-                f"Không kiểm tra được chữ ký (dữ liệu ký hỏng): {exc}.",
-                f"Signature unverifiable: {exc}.",
+                f"Không kiểm tra được chữ ký (dữ liệu ký hỏng): {status}.",
+                f"Signature unverifiable: {status}.",
             )
             continue
         signer_class = classify(cert)
