@@ -64,8 +64,17 @@ def matrix_results(demo_trial: DemoTrial) -> dict[str, list[ScenarioResult]]:
     finally:
         store.close()
     # The demo runs a failed scenario once more after the others; the latest attempt is what counts
-    # (a real fault fails both times, a moment of an overloaded machine does not).
-    assert all(r.attempt <= 2 for r in runs)
+    # (a real fault fails both times, a moment of an overloaded machine does not). An attempt judged
+    # while the machine lagged is voided and run again beyond that: only then is there a third.
+    voided = {
+        (r.agency, r.scenario_id, r.name, r.attempt)
+        for r in runs
+        if r.outcome is Outcome.ERROR and r.message_vi.startswith("Lỗi bộ kiểm thử: máy chạy bộ kiểm thử bị quá tải")
+    }
+    for r in runs:
+        assert r.attempt <= 3, (r.agency, r.name, r.attempt)
+        if r.attempt > 2:
+            assert (r.agency, r.scenario_id, r.name, r.attempt - 1) in voided, (r.agency, r.name, r.attempt)
     every: dict[str, list[ScenarioResult]] = {}
     for r in runs:
         every.setdefault(r.agency, []).append(r)

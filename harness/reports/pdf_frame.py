@@ -41,12 +41,13 @@ CELL_PT = 10
 URL_PT = 7.5
 CLOSING_LEFT, CLOSING_LEFT_URL = 70, 82
 """Width (mm) of the closing's code column; wider when it prints the verification address."""
+_CELL_PADDING = 3
 _BASE_TABLE_STYLE = [
     ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # the cell default would add a Helvetica resource
     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
+    ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PADDING),
     ("TOPPADDING", (0, 0), (-1, -1), 2.5),
     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
 ]
@@ -123,20 +124,45 @@ def grid(
     bold_rows: Sequence[int] = (),
     fills: Sequence[tuple[int, int, str]] = (),
 ) -> Table:
-    """A bordered table, header bold and repeated on each page; `fills` are (row, col, colour)."""
+    """A bordered table, header bold and repeated on each page; `fills` are (row, col, colour).
+
+    A value that fits its column on one line is drawn as a plain string (font, size and alignment
+    from the table's style); a longer one becomes a paragraph that wraps. Paragraphs were most of
+    the time of laying out an appendix."""
     head = style("th", BOLD, size, align=TA_CENTER)
     body_left, body_centre = style("td", REGULAR, size), style("tdc", REGULAR, size, align=TA_CENTER)
     bold_left, bold_centre = style("tb", BOLD, size), style("tbc", BOLD, size, align=TA_CENTER)
-    data: list[list[Flowable]] = [[text(h, head) for h in headers]]
+    room = [w - 2 * _CELL_PADDING - 0.5 for w in widths]
+
+    def cell(value: str, bold: bool, para: ParagraphStyle, column: int) -> str | Flowable:
+        if "\n" not in value and pdfmetrics.stringWidth(value, BOLD if bold else REGULAR, size) <= room[column]:
+            return value
+        return text(value, para)
+
+    data: list[list[str | Flowable]] = [[cell(h, True, head, j) for j, h in enumerate(headers)]]
     for i, row in enumerate(rows):
         bold = i in bold_rows
         data.append(
             [
-                text(v, (bold_centre if bold else body_centre) if j in centred else (bold_left if bold else body_left))
+                cell(
+                    v,
+                    bold,
+                    (bold_centre if bold else body_centre) if j in centred else (bold_left if bold else body_left),
+                    j,
+                )
                 for j, v in enumerate(row)
             ]
         )
-    commands: list[tuple[object, ...]] = [*_BASE_TABLE_STYLE, ("BACKGROUND", (0, 0), (-1, 0), "#e8e8e8")]
+    commands: list[tuple[object, ...]] = [
+        *_BASE_TABLE_STYLE,
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size * 1.25),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("BACKGROUND", (0, 0), (-1, 0), "#e8e8e8"),
+    ]
+    commands += [("ALIGN", (c, 1), (c, -1), "CENTER") for c in centred]
+    commands += [("FONTNAME", (0, r + 1), (-1, r + 1), BOLD) for r in bold_rows]
     commands += [("BACKGROUND", (c, r + 1), (c, r + 1), colour) for r, c, colour in fills]
     return Table(data, colWidths=list(widths), repeatRows=1, style=TableStyle(commands), hAlign="CENTER")
 
