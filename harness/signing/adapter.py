@@ -194,8 +194,8 @@ def _per_thread(key: tuple[object, ...], make: Callable[[], _T]) -> _T:
         made = _MADE.objects = {}
     found = made.get(key)
     if found is None:
-        if len(made) >= _PER_THREAD_MAX:  # a province's signers on one host: keep memory bounded
-            made.clear()
+        if len(made) >= _PER_THREAD_MAX:  # a province's signers on one host: the oldest goes
+            del made[next(iter(made))]
         found = made[key] = make()
     return found
 
