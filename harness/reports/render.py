@@ -209,18 +209,18 @@ def _bundles(
 def _agency(
     w: _Writer,
     statement: AgencyStatement,
+    view: AgencyView,
     summary: TrialSummary,
     *,
     signer: ReportSigner | ReportError,
     journal_for: JournalFor | None,
     evidence_root: Path | None,
-    verify_base: str,
-) -> AgencyView:
-    """Everything of one agency; raises only when its appendix cannot be worked out at all."""
+) -> None:
+    """Every file of one agency, its appendix as `view` says; a file that cannot be made is an error
+    in the manifest."""
     organ_id = statement.agency.organ_id
     folder = safe_name(organ_id)
     as_of = report_time(summary)
-    view = _plan_view(statement, as_of, verify_base)
     _bundles(w, statement, folder, journal_for, evidence_root)
     frame = frame_of(summary.issuer, statement.round, as_of.date())
     try:
@@ -239,7 +239,6 @@ def _agency(
         w.write("junit", f"{folder}/junit-{folder}.xml", junit_xml(statement, timestamp=as_of), organ_id)
     except Exception as exc:
         w.fail("junit", organ_id, exc)
-    return view
 
 
 SUMMARY_OUTPUTS = 4
@@ -258,7 +257,6 @@ class _AgencyJob:
     signer: ReportSigner | ReportError
     journal_for: JournalFor | None
     evidence_root: Path | None
-    verify_base: str
 
 
 @dataclass(slots=True)
@@ -277,24 +275,28 @@ def _default_workers(agencies: int, journal_for: JournalFor | None) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _render_part(job: _AgencyJob, statements: list[AgencyStatement]) -> _Part:
-    """Every file of these agencies (their views were worked out before: see render_all)."""
+Planned = list[tuple[AgencyStatement, AgencyView]]
+"""Agencies with the view of their appendix, worked out once by render_all."""
+
+
+def _render_part(job: _AgencyJob, agencies: Planned) -> _Part:
+    """Every file of these agencies."""
     manifest = Manifest(job.out_dir, "", "")
     w = _Writer(manifest)
-    for statement in statements:
+    for statement, view in agencies:
         try:
             _agency(
                 w,
                 statement,
+                view,
                 job.summary,
                 signer=job.signer,
                 journal_for=job.journal_for,
                 evidence_root=job.evidence_root,
-                verify_base=job.verify_base,
             )
         except Exception as exc:
             w.fail("agency", statement.agency.organ_id, exc)
-    return _Part(manifest.files, manifest.errors, agencies=len(statements))
+    return _Part(manifest.files, manifest.errors, agencies=len(agencies))
 
 
 CHUNKS_PER_WORKER = 16
@@ -303,14 +305,14 @@ CHUNKS_PER_WORKER = 16
 
 
 def _render_agencies(
-    job: _AgencyJob, statements: list[AgencyStatement], pool: ProcessPoolExecutor | None, workers: int
+    job: _AgencyJob, agencies: Planned, pool: ProcessPoolExecutor | None, workers: int
 ) -> Iterator[_Part]:
     """The parts in roster order; a chunk a worker could not do (a crashed process) is done here instead."""
-    if pool is None or len(statements) < 2:
-        yield _render_part(job, statements)
+    if pool is None or len(agencies) < 2:
+        yield _render_part(job, agencies)
         return
-    size = max(4, -(-len(statements) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [statements[i : i + size] for i in range(0, len(statements), size)]
+    size = max(4, -(-len(agencies) // (workers * CHUNKS_PER_WORKER)))
+    chunks = [agencies[i : i + size] for i in range(0, len(agencies), size)]
     futures = [pool.submit(_render_part, job, chunk) for chunk in chunks]
     for chunk, future in zip(chunks, futures, strict=True):
         try:
@@ -359,7 +361,7 @@ class _SummaryWork:
 def _start_summary(
     w: _Writer,
     summary: TrialSummary,
-    planned: list[tuple[AgencyStatement, AgencyView]],
+    planned: Planned,
     runs: Sequence[ScenarioResult],
     skipped: list[str],
     signer: ReportSigner | ReportError,
@@ -446,13 +448,11 @@ def render_all(
         signer: ReportSigner | ReportError = ReportSigner.of(pki, summary.issuer.organ_id)
     except ReportError as exc:
         signer = exc
-    job = _AgencyJob(
-        dataclasses.replace(summary, statements=[]), out_dir, signer, journal_for, evidence_root, verify_base
-    )
+    job = _AgencyJob(dataclasses.replace(summary, statements=[]), out_dir, signer, journal_for, evidence_root)
     # Every agency's view first (a few ms each): the summary needs them all, and an agency whose
     # results cannot be worked out is left out of both.
     as_of = report_time(summary)
-    planned: list[tuple[AgencyStatement, AgencyView]] = []
+    planned: Planned = []
     for statement in unique:
         organ_id = str(getattr(getattr(statement, "agency", None), "organ_id", "?"))
         try:
@@ -473,7 +473,7 @@ def render_all(
             spawn = multiprocessing.get_context("spawn")
             pool = stack.enter_context(ProcessPoolExecutor(processes, mp_context=spawn))
         work = _start_summary(w, summary, planned, all_runs, skipped, signer, pool)
-        for part in _render_agencies(job, [s for s, _ in planned], pool, processes):
+        for part in _render_agencies(job, planned, pool, processes):
             manifest.files += part.files
             manifest.errors += part.errors
             if progress is not None:
