@@ -24,8 +24,9 @@ lint: $(STAMP)
 type: $(STAMP)
 	$(BIN)/mypy
 
+# One pytest worker per core, a test file per worker at a time (its module fixtures stay shared).
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 test: lint type pytest
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,38 +93,72 @@ class DemoTrial:
         return self.work / "trial.sqlite3"
 
 
+DEMO_ROOT = "LIENTHONG_TEST_DEMO_ROOT"
+"""The folder the demo trial runs in, made by the process that starts the session (xdist's controller, or
+pytest alone) and inherited by every worker through the environment."""
+
+
 class _DemoRun:
-    """The demo trial started in the background as soon as the session knows it needs it.
+    """The demo trial, started in the background as soon as a process of the session knows it needs it.
 
-    It is the longest run of the suite (every scenario for every demo agency); the tests that
-    read it are moved to the end, so the rest of the suite runs while it does."""
+    It is the longest run of the suite (every scenario for every demo agency); the tests that read it are
+    moved to the end, so the rest of the suite runs while it does. Under xdist each worker collects the
+    whole suite: the first to get here starts the run (an exclusive file), any worker waits for the exit
+    code file it leaves, and the controller stops it and removes the folder when the session ends."""
 
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="lienthong-demo-"))
-        self.log = (self.root / "demo.log").open("wb")
-        command = [str(Path(sys.executable).parent / "lienthong"), "demo"]
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def start_once(self) -> None:
+        try:
+            os.close(os.open(self.root / "started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+        lienthong = str(Path(sys.executable).parent / "lienthong")
+        # The shell puts the run in the background and exits at once: no worker owns (or must reap) it.
+        script = '( "$@" > "$0/demo.log" 2>&1; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc" ) & echo $! > "$0/pid"'
+        command = ["sh", "-c", script, str(self.root), lienthong, "demo"]
         command += ["--work", str(self.root / "work"), "--out", str(self.root / "out")]
-        self.process = subprocess.Popen(
-            command, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "200"}
-        )
+        env = {**os.environ, "COLUMNS": "200"}
+        subprocess.run(command, cwd=REPO, env=env, check=True, start_new_session=True, timeout=30)
 
     def result(self, timeout: float = 900) -> DemoTrial:
-        try:
-            returncode = self.process.wait(timeout)
-        finally:
-            self.log.close()
+        self.start_once()
+        deadline = time.monotonic() + timeout
+        while not (self.root / "rc").exists():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the demo trial did not end in {timeout:g} s (log: {self.root / 'demo.log'})")
+            time.sleep(0.5)
+        returncode = int((self.root / "rc").read_text())
         text = (self.root / "demo.log").read_text(encoding="utf-8", errors="replace")
         return DemoTrial(self.root / "work", self.root / "out", text, returncode)
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(30)
+        """Stop the run if it is still going (its whole process group: the shell, `lienthong`, the
+        simulators) and remove its folder."""
+        pid_file = self.root / "pid"
+        if pid_file.exists() and not (self.root / "rc").exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.killpg(os.getpgid(int(pid_file.read_text())), signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while not (self.root / "rc").exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-_demo: list[_DemoRun] = []
+def _demo_run() -> _DemoRun:
+    return _DemoRun(Path(os.environ[DEMO_ROOT]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and DEMO_ROOT not in os.environ:
+        os.environ[DEMO_ROOT] = tempfile.mkdtemp(prefix="lienthong-demo-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and DEMO_ROOT in os.environ:
+        _demo_run().close()
+        del os.environ[DEMO_ROOT]
 
 
 @pytest.fixture(autouse=True)
@@ -134,27 +170,27 @@ def _close_console_clients() -> Iterator[None]:
     close_clients()
 
 
+def _needs_demo(item: pytest.Item) -> bool:
+    return "demo_trial" in getattr(item, "fixturenames", ())
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_itemcollected(item: pytest.Item) -> None:
     """A test that needs the demo trial is slow (`pytest -m "not slow"` is the quick loop)."""
-    if "demo_trial" in getattr(item, "fixturenames", ()):
+    if _needs_demo(item):
         item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """After `-m`/`-k` deselection: the demo starts only when a selected test needs it, and those tests run last."""
-    needs = {id(i) for i in items if "demo_trial" in getattr(i, "fixturenames", ())}
-    if not needs:
+    """After `-m`/`-k` deselection: the demo starts only when a selected test needs it, and the files of
+    those tests run last (whole files, so xdist's per-file scheduling hands them out last)."""
+    files = {i.path for i in items if _needs_demo(i)}
+    if not files:
         return
-    items[:] = [i for i in items if id(i) not in needs] + [i for i in items if id(i) in needs]
-    if not os.environ.get("LIENTHONG_TEST_DEMO") and not _demo:
-        _demo.append(_DemoRun())
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    while _demo:
-        _demo.pop().close()
+    items[:] = [i for i in items if i.path not in files] + [i for i in items if i.path in files]
+    if not os.environ.get("LIENTHONG_TEST_DEMO"):
+        _demo_run().start_once()
 
 
 @pytest.fixture(scope="session")
@@ -166,9 +202,7 @@ def demo_trial() -> DemoTrial:
         root = Path(reuse)
         log = root / "demo.log"
         return DemoTrial(root / "work", root / "out", log.read_text(encoding="utf-8") if log.exists() else "", 0)
-    if not _demo:
-        _demo.append(_DemoRun())
-    return _demo[0].result()
+    return _demo_run().result()
 
 
 @contextlib.contextmanager
