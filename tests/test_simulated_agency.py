@@ -122,6 +122,16 @@ def test_conformant_exchange_returns_every_status_in_order(sim: Simulation, pki:
     assert [(x["verdict"], x["state"]) for x in r.store.registrations()] == [("ok", "completed")]
 
 
+def test_a_registered_document_is_kept_once_not_also_in_the_queue(
+    sim: Simulation, pki: TestPki, tmp_path: Path
+) -> None:
+    _, r, _ = exchange(sim, pki, tmp_path, A, B)
+    kept = r.store.db.execute("SELECT length(package) AS n FROM registrations").fetchall()
+    queued = r.store.db.execute("SELECT done_at, length(package) AS n FROM inbox").fetchall()
+    assert len(kept) == 1 and kept[0]["n"] > 10_000
+    assert [(row["done_at"] is not None, row["n"]) for row in queued] == [(True, 0)]
+
+
 def test_conformant_exchange_across_provinces(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
     s, _, doc = exchange(sim, pki, tmp_path, A, C)
     assert codes(s, doc) == ["01", "03", "04", "05", "06"]
