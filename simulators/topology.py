@@ -78,6 +78,7 @@ class AxisSettings:
     dedupe_new_documents: bool = True
     redeliver_failed: bool = False
     trace_status_packages: bool = True
+    body_retention_seconds: float | None = None
     control_token: str = ""
     seed: int | None = None
 
@@ -487,6 +488,7 @@ def expand(
                 dedupe_new_documents=s.dedupe_new_documents,
                 redeliver_failed=s.redeliver_failed,
                 trace_status_packages=s.trace_status_packages,
+                body_retention_seconds=s.body_retention_seconds,
                 control_token=s.control_token,
                 seed=s.seed,
                 protocol=axis.protocol,

@@ -123,6 +123,7 @@ class SettingsFile(_Strict):
     dedupe_new_documents: Flag = True
     redeliver_failed: Flag = False
     trace_status_packages: Flag = True
+    body_retention_seconds: Annotated[float | None, BeforeValidator(_positive_or_none)] = None
     control_token: Annotated[str, BeforeValidator(_string)] = ""
     seed: Annotated[int | None, BeforeValidator(_seed)] = None
 

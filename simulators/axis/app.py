@@ -9,20 +9,24 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from harness.edxml.formats import now_ict
 from harness.transport.bkav.wire import BASE_PATH as BKAV_BASE
+from harness.transport.vxp.wire import TIME_FORMAT
 from simulators.axis.bkav_endpoint import BkavEndpoint
 from simulators.axis.config import AxisConfig
 from simulators.axis.control import control_routes
 from simulators.axis.relay import Relay
-from simulators.axis.service import Axis
+from simulators.axis.service import Axis, now_text
 from simulators.axis.vxp_endpoint import VxpEndpoint
 
 log = logging.getLogger(__name__)
 JOURNAL_FLUSH_SECONDS = 0.2
+PURGE_MIN_SECONDS = 0.5
 
 
 def create_app(config: AxisConfig) -> Starlette:
@@ -38,17 +42,31 @@ def create_app(config: AxisConfig) -> Starlette:
             except sqlite3.Error:
                 log.exception("journal flush failed")
 
+    async def purge_bodies(retention: float) -> None:
+        """Bodies past retention go a batch at a time, so a purge never holds the store for long."""
+        while True:
+            await asyncio.sleep(max(PURGE_MIN_SECONDS, retention / 4))
+            try:
+                cutoff = (now_ict() - timedelta(seconds=retention)).strftime(TIME_FORMAT)
+                while axis.store.purge_bodies(cutoff, now_text()):
+                    await asyncio.sleep(0)
+            except sqlite3.Error:
+                log.exception("purging package bodies failed")
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if relay is not None:
             relay.start()
-        flusher = asyncio.create_task(flush_journal())
+        tasks = [asyncio.create_task(flush_journal())]
+        if config.body_retention_seconds is not None:
+            tasks.append(asyncio.create_task(purge_bodies(config.body_retention_seconds)))
         try:
             yield
         finally:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if relay is not None:
                 await relay.stop()
             axis.close()

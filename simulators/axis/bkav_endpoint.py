@@ -263,7 +263,9 @@ class BkavEndpoint:
     def document(self, request: Request, organ: str, careless: bool) -> tuple[Reply, list[str]]:
         number = _doc_number(request)
         d = self._owned(number, organ, _kind(request, default=Kind.EDOC), careless)
-        content = self.axis.store.delivery_body(str(d["doc_id"])) or b""
+        content = self.axis.store.delivery_body(str(d["doc_id"]))
+        if content is None:
+            raise _Answer(failure("DocID", "Document expired", status=Status.ERROR), ErrorCode.NOT_FOUND.value)
         return success(data=base64.b64encode(content).decode("ascii")), [str(d["doc_id"])]
 
     def confirm(self, request: Request, organ: str, careless: bool) -> tuple[Reply, list[str]]:

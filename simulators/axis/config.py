@@ -118,6 +118,10 @@ class AxisConfig:
     dedupe_new_documents: bool = True
     redeliver_failed: bool = False
     trace_status_packages: bool = True
+    body_retention_seconds: float | None = None
+    """Purge a package's body this long after it was sent, once every delivery of it is over (its metadata,
+    deliveries and journal stay; a later getEdoc gets 404 "het thoi han luu"). None keeps every body, as an
+    archive would; a province-sized trial sets it so the simulators' disk does not grow with the run."""
     control_token: str = ""
     seed: int | None = None
     protocol: str = "vxp"

@@ -103,6 +103,8 @@ def control_routes(axis: Axis) -> list[Route]:
         row = axis.store.package(request.path_params["doc_id"])
         if row is None:
             return _error("Không tìm thấy gói tin.", 404)
+        if row["purged_at"] is not None:
+            return _error(f"Nội dung gói tin đã được xóa lúc {row['purged_at']} (hết thời hạn lưu trên trục).", 410)
         return Response(bytes(row["body"]), media_type="application/xml")
 
     async def faults(request: Request) -> Response:

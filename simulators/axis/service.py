@@ -96,6 +96,10 @@ def fail(code: ErrorCode, desc: str, **fields: Any) -> Outcome:
     return Outcome(envelope(code, desc, **fields))
 
 
+EXPIRED = "Van ban {doc_id} da het thoi han luu tren truc"
+"""getEdoc of a delivery whose package body was purged after the axis' retention (ASCII, as every ErrorDesc)."""
+
+
 def now_text() -> str:
     return now_ict().strftime(TIME_FORMAT)
 
@@ -351,7 +355,9 @@ class Axis:
     async def get_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         doc_id = self.doc_id_param(params, FETCH_SPELLING)
         self.owned_delivery(system, doc_id)
-        content = self.store.delivery_body(doc_id) or b""
+        content = self.store.delivery_body(doc_id)
+        if content is None:
+            raise Refusal(ErrorCode.NOT_FOUND, EXPIRED.format(doc_id=doc_id))
         return Outcome(envelope(), data_b64=base64.b64encode(content), doc_ids=[doc_id])
 
     async def download_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
@@ -360,7 +366,11 @@ class Axis:
             self.owned_delivery(system, doc_id)
         except Refusal as r:
             return Outcome(envelope(r.code, r.desc), raw=b"", http_status=404, note=r.desc)
-        return Outcome(raw=self.store.delivery_body(doc_id) or b"", doc_ids=[doc_id])
+        content = self.store.delivery_body(doc_id)
+        if content is None:
+            desc = EXPIRED.format(doc_id=doc_id)
+            return Outcome(envelope(ErrorCode.NOT_FOUND, desc), raw=b"", http_status=404, note=desc)
+        return Outcome(raw=content, doc_ids=[doc_id])
 
     async def update_status(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         doc_id = self.doc_id_param(params, ACK_SPELLING)

@@ -54,12 +54,15 @@ CREATE TABLE IF NOT EXISTS journal (
     error_desc TEXT NOT NULL, duration_ms REAL NOT NULL, bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL,
     remote TEXT NOT NULL, note TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS journal_system ON journal(system_id, id);
+CREATE TABLE IF NOT EXISTS purged (package_id INTEGER PRIMARY KEY, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sent_bodies (
     system_id TEXT NOT NULL, sha256 TEXT NOT NULL, doc_id TEXT NOT NULL, seen REAL NOT NULL,
     PRIMARY KEY (system_id, sha256));
 """
 
 MAILBOX_STATES = ("initial", "processing")
+PENDING_STATES = ("initial", "processing", "queued")
+"""A delivery in one of these still needs its package's body (its receiver or the relay has yet to take it)."""
 
 JOURNAL_BATCH = 256
 JOURNAL_INSERT = (
@@ -384,13 +387,42 @@ class Store:
         return row is not None
 
     def delivery_body(self, doc_id: str) -> bytes | None:
+        """The package body of a delivery; None when there is no such delivery or the body was purged."""
         row = self.db.execute(
-            "SELECT p.body FROM deliveries d JOIN packages p ON p.id = d.package_id WHERE d.doc_id = ?", (doc_id,)
+            "SELECT p.body, x.package_id AS purged FROM deliveries d JOIN packages p ON p.id = d.package_id"
+            " LEFT JOIN purged x ON x.package_id = p.id WHERE d.doc_id = ?",
+            (doc_id,),
         ).fetchone()
-        return None if row is None else bytes(row["body"])
+        return None if row is None or row["purged"] is not None else bytes(row["body"])
+
+    def purge_bodies(self, created_before: str, now: str, limit: int = 500) -> int:
+        """Drop the bodies of packages created before `created_before` whose every delivery is over (taken and
+        acknowledged, failed, dropped, forwarded or undeliverable): the metadata, deliveries and journal stay,
+        the pages freed are reused, so a long trial's database stops growing with what it carried."""
+        marks = ",".join("?" * len(PENDING_STATES))
+        with self.transaction() as db:
+            ids = [
+                int(r["id"])
+                for r in db.execute(
+                    "SELECT p.id FROM packages p WHERE p.created < ? AND length(p.body) > 0"
+                    " AND NOT EXISTS (SELECT 1 FROM purged x WHERE x.package_id = p.id)"
+                    f" AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.package_id = p.id AND d.state IN ({marks}))"
+                    " ORDER BY p.id LIMIT ?",
+                    (created_before, *PENDING_STATES, limit),
+                )
+            ]
+            if ids:
+                db.executemany("INSERT OR IGNORE INTO purged (package_id, at) VALUES (?, ?)", [(i, now) for i in ids])
+                db.executemany("UPDATE packages SET body = X'' WHERE id = ?", [(i,) for i in ids])
+        return len(ids)
 
     def package(self, doc_id: str) -> dict[str, Any] | None:
-        row: dict[str, Any] | None = self.db.execute("SELECT * FROM packages WHERE doc_id = ?", (doc_id,)).fetchone()
+        """The package a sender's docId names, with `purged_at` set when its body was purged after retention."""
+        row: dict[str, Any] | None = self.db.execute(
+            "SELECT p.*, x.at AS purged_at FROM packages p LEFT JOIN purged x ON x.package_id = p.id"
+            " WHERE p.doc_id = ?",
+            (doc_id,),
+        ).fetchone()
         return row
 
     def set_state(self, doc_ids: Iterable[str], state: str, desc: str, now: str, *, acked: bool = False) -> int:
@@ -515,6 +547,7 @@ class Store:
             db.execute("DELETE FROM packages")
             db.execute("DELETE FROM journal")
             db.execute("DELETE FROM sent_bodies")
+            db.execute("DELETE FROM purged")
             if registry:
                 db.execute("DELETE FROM systems WHERE source != 'config'")
                 db.execute("DELETE FROM organizations WHERE registered_by != ''")
