@@ -15,7 +15,9 @@ import httpx
 import pytest
 
 from harness.edxml import build
+from harness.edxml import model as m
 from harness.edxml.factory import new_document, organization
+from harness.edxml.parser import parse_package
 from harness.pki import TestPki
 from simulators.agency import profiles as profiles_module
 from simulators.agency.engine import Connection, Mode, SimulatedAgency, Timing
@@ -122,14 +124,19 @@ def test_conformant_exchange_returns_every_status_in_order(sim: Simulation, pki:
     assert [(x["verdict"], x["state"]) for x in r.store.registrations()] == [("ok", "completed")]
 
 
-def test_a_registered_document_is_kept_once_not_also_in_the_queue(
+def test_a_document_is_filed_as_its_envelope_once_checked_and_not_kept_in_the_queue(
     sim: Simulation, pki: TestPki, tmp_path: Path
 ) -> None:
-    _, r, _ = exchange(sim, pki, tmp_path, A, B)
-    kept = r.store.db.execute("SELECT length(package) AS n FROM registrations").fetchall()
+    s, r, doc = exchange(sim, pki, tmp_path, A, B)
+    assert codes(s, doc) == ["01", "03", "04", "05", "06"]
     queued = r.store.db.execute("SELECT done_at, length(package) AS n FROM inbox").fetchall()
-    assert len(kept) == 1 and kept[0]["n"] > 10_000
     assert [(row["done_at"] is not None, row["n"]) for row in queued] == [(True, 0)]
+    [registration] = r.store.registrations()
+    [sent] = s.store.db.execute("SELECT package FROM sent_documents").fetchall()
+    for kept in (bytes(registration["package"]), bytes(sent["package"])):
+        package = parse_package(kept, strict=False)
+        assert isinstance(package, m.EdocPackage)
+        assert package.document_id == doc and package.attachments == [] and len(kept) < 10_000
 
 
 def test_conformant_exchange_across_provinces(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from harness.edxml import model as m
 from harness.edxml.findings import Level
 from harness.edxml.parser import parse_package
 from harness.signing.package import verify_package
-from simulators.agency.state import AgencyState, Mode, in_thread
+from simulators.agency.state import AgencyState, Mode, filed, in_thread
 
 log = logging.getLogger(__name__)
 
@@ -84,5 +84,6 @@ class Checks(AgencyState):
             verdict="reject" if findings else "ok",
             findings=findings,
             auto_due=time.time() + self.timing.step_delay if auto else None,
+            package=filed(package),
         )
         log.info("%s: checked %s: %s", self.organ_id, reg["document_id"], findings or "ok")

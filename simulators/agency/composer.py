@@ -25,7 +25,7 @@ from harness.ids import InvalidIdentifier, parse_agency_id
 from harness.pdf.doctypes import UnknownDocType, doc_type
 from harness.signing.documents import signed_pilot_document
 from harness.transport.mailbox import MailboxError
-from simulators.agency.state import AgencyState, bad_request, in_thread, iso
+from simulators.agency.state import AgencyState, bad_request, filed, in_thread, iso
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +198,7 @@ class Composer(AgencyState):
             business_type=business_type,
             reference=(original.document_id or "") if original is not None else "",
             subject=package.subject or "",
-            package=data,
+            package=filed(package),
         )
         log.info("%s: sent %s (%s) to %s as %s", self.organ_id, document_id, type_name, recipients, doc_id)
         return SendResult(document_id, [doc_id])
