@@ -4,6 +4,8 @@ batch has its own bar instead of growing the first one; the report phase has a b
 from __future__ import annotations
 
 import io
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from harness.pki import TestPki
 from harness.reports import render_all
 from harness.reports.render import SUMMARY_OUTPUTS
 from harness.scenarios.results import Outcome, ScenarioResult
+from harness.trial.campaign import serialized
 from tests import reports_data as data
 
 
@@ -66,3 +69,42 @@ def test_render_all_reports_its_progress_to_the_end(pki: TestPki, tmp_path: Path
     render_all(data.summary(runs), tmp_path / "out", pki=pki, runs=runs, progress=steps.append)
     assert sum(steps) == len(data.ROSTER) + SUMMARY_OUTPUTS
     assert steps[-SUMMARY_OUTPUTS:] == [1] * SUMMARY_OUTPUTS
+
+
+def test_the_campaign_hands_its_listener_one_event_at_a_time() -> None:
+    """Results arrive from every scenario thread at once; the live display counted its dictionary while another
+    thread added to it ("dictionary changed size during iteration" ended a demo run)."""
+    inside = threading.Semaphore(1)
+    overlaps: list[str] = []
+
+    def listener(kind: str, data: object) -> None:
+        if not inside.acquire(blocking=False):
+            overlaps.append(kind)
+            return
+        time.sleep(0.005)
+        inside.release()
+
+    listen = serialized(listener)
+    threads = [threading.Thread(target=lambda: [listen("result", i) for i in range(20)]) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlaps == []
+
+    out = io.StringIO()
+    display = TrialProgress(Console(file=out, width=200, force_terminal=False))
+    listen = serialized(display.listen)
+    with display.progress:
+        listen("plan", {f"A{t}": 200 for t in range(8)})
+        feeders = [
+            threading.Thread(
+                target=lambda t=t: [listen("result", _result(f"A{t}", f"k{i}", Outcome.PASSED)) for i in range(200)]
+            )
+            for t in range(8)
+        ]
+        for f in feeders:
+            f.start()
+        for f in feeders:
+            f.join()
+    assert len(display.latest) == 1600 and "1600 đạt" in out.getvalue()

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -120,6 +121,18 @@ Listener = Callable[[str, Any], None]
 before a batch of n retries, ("reports", outputs to write), ("reported", n outputs written)."""
 
 
+def serialized(listener: Listener) -> Listener:
+    """The listener called one event at a time: results arrive from every scenario thread at once, and a
+    listener keeping state (the live display's counts) must not see its own dictionary change mid-count."""
+    lock = threading.Lock()
+
+    def listen(kind: str, data: Any) -> None:
+        with lock:
+            listener(kind, data)
+
+    return listen
+
+
 def db_url(db: str) -> str:
     return db if "://" in db else f"sqlite:///{Path(db).absolute()}"
 
@@ -208,7 +221,7 @@ def _ordered(scenarios: list[Scenario], lane: int, lanes: int) -> list[Scenario]
 class Campaign:
     def __init__(self, plan: TrialPlan, listener: Listener | None = None) -> None:
         self.plan = plan
-        self.listen = listener or (lambda kind, data: None)
+        self.listen = serialized(listener) if listener is not None else (lambda kind, data: None)
         self.store = CampaignStore.open(db_url(plan.db))
         self.topology = load_topology(plan.topology)
         self.roster_errors: list[str] = []
