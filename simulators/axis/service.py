@@ -352,24 +352,26 @@ class Axis:
         ]
         return Outcome(envelope(data=data), doc_ids=[d["docId"] for d in data])
 
-    async def get_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
-        doc_id = self.doc_id_param(params, FETCH_SPELLING)
+    def delivered_body(self, system: SystemSpec, doc_id: str) -> bytes:
+        """The package of a delivery in the caller's mailbox; Refusal when it is not theirs or its body was
+        purged after the axis' retention."""
         self.owned_delivery(system, doc_id)
         content = self.store.delivery_body(doc_id)
         if content is None:
             raise Refusal(ErrorCode.NOT_FOUND, EXPIRED.format(doc_id=doc_id))
+        return content
+
+    async def get_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
+        doc_id = self.doc_id_param(params, FETCH_SPELLING)
+        content = self.delivered_body(system, doc_id)
         return Outcome(envelope(), data_b64=base64.b64encode(content), doc_ids=[doc_id])
 
     async def download_edoc(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
         try:
             doc_id = self.doc_id_param(params, FETCH_SPELLING)
-            self.owned_delivery(system, doc_id)
+            content = self.delivered_body(system, doc_id)
         except Refusal as r:
             return Outcome(envelope(r.code, r.desc), raw=b"", http_status=404, note=r.desc)
-        content = self.store.delivery_body(doc_id)
-        if content is None:
-            desc = EXPIRED.format(doc_id=doc_id)
-            return Outcome(envelope(ErrorCode.NOT_FOUND, desc), raw=b"", http_status=404, note=desc)
         return Outcome(raw=content, doc_ids=[doc_id])
 
     async def update_status(self, system: SystemSpec, params: SignedRequest, body: bytes) -> Outcome:
