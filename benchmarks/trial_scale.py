@@ -36,14 +36,25 @@ from harness.trial.expected import expected_scenarios
 MIB = 1024 * 1024
 
 
+def part_of(cmdline: list[str]) -> str:
+    """Which piece of the simulation a process is, for the CPU account."""
+    text = " ".join(cmdline)
+    for module, part in (("simulators.agency", "systems"), ("simulators.axis", "axes"), ("multiprocessing", "reports")):
+        if module in text:
+            return part
+    return "harness"
+
+
 class Sampler:
-    """Peak RSS of this process and its children, and peak size of a folder, sampled twice a second."""
+    """Peak RSS of this process and its children, peak size of a folder, and CPU seconds by part of the
+    simulation (harness, axes, systems, report workers), sampled twice a second."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.peak_rss = 0
         self.peak_largest = 0
         self.peak_disk = 0
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -63,6 +74,9 @@ class Sampler:
             for p in [me, *me.children(recursive=True)]:
                 try:
                     rss.append(p.memory_info().rss)
+                    times = p.cpu_times()
+                    part = self._cpu[p.pid][0] if p.pid in self._cpu else part_of(p.cmdline())
+                    self._cpu[p.pid] = (part, times.user + times.system)
                 except psutil.Error:
                     continue
             self.peak_rss = max(self.peak_rss, sum(rss))
@@ -71,6 +85,13 @@ class Sampler:
                 self.peak_disk = max(self.peak_disk, _size(self.folder))
             tick += 1
             self._stop.wait(0.5)
+
+    def cpu_by_part(self) -> str:
+        """CPU seconds of each part, as last sampled (a process' last half second before it ended is missed)."""
+        parts: dict[str, float] = {}
+        for part, seconds in self._cpu.values():
+            parts[part] = parts.get(part, 0.0) + seconds
+        return ", ".join(f"{part} {seconds:,.0f} s" for part, seconds in sorted(parts.items(), key=lambda x: -x[1]))
 
 
 def _busy(since: Any) -> float:
@@ -106,6 +127,8 @@ class Row:
     cpu: float
     """Share of the machine's CPU time busy while scenarios ran."""
     lag: str
+    cpu_parts: str = ""
+    """CPU seconds by part while scenarios ran."""
 
     def line(self) -> str:
         return (
@@ -113,7 +136,7 @@ class Row:
             f"| {self.peak_largest_mb:,.0f} / {self.peak_tree_mb:,.0f} MB | {self.peak_disk_mb:,.0f} MB "
             f"({self.left_disk_mb:,.0f} MB left) | {100 * self.cpu:.0f}% | {self.failed_conformant} "
             f"| {self.off_matrix} | {self.lag} |"
-        )
+        ) + (f"\n  CPU while scenarios ran: {self.cpu_parts}" if self.cpu_parts else "")
 
 
 def expected_failures(province: Province, scenarios: list[str]) -> dict[str, set[tuple[str, str]]]:
@@ -162,6 +185,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
             parallel=parallel,
         )
         marks: dict[str, float] = {}
+        marks_text: dict[str, str] = {}
         cpu: list[Any] = [psutil.cpu_times()]
         latest: dict[tuple[str, str, str], bool] = {}
 
@@ -169,6 +193,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
             if kind == "reports":
                 marks["reports"] = time.monotonic()
                 cpu.append(_busy(cpu[0]))
+                marks_text["cpu"] = sampler.cpu_by_part()
             elif kind == "result":
                 r: ScenarioResult = data
                 latest[(r.agency, r.scenario_id, r.name)] = r.outcome is Outcome.PASSED
@@ -208,6 +233,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
             left / MIB,
             cpu[1] if len(cpu) > 1 else _busy(cpu[0]),
             run.lag.summary_vi() if run.lag else "",
+            marks_text.get("cpu", ""),
         )
 
 

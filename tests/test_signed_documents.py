@@ -69,6 +69,38 @@ def test_strict_timestamped_document_with_appendices(pki: TestPki) -> None:
     assert findings == [], [f.message_en for f in findings]
 
 
+def test_signing_certificate_attributes_are_pyhankos_own(pki: TestPki) -> None:
+    """The adapter hands out the signing-certificate attributes built once per certificate: each signature
+    must carry the attribute pyHanko builds for its signer (v2) and the timestamp's for the TSA (v1)."""
+    from asn1crypto import cms, tsp
+    from pyhanko.sign.general import as_signing_certificate, as_signing_certificate_v2
+
+    from harness.signing import adapter
+
+    sender, recipients = _sender()
+    strict = SigningOptions(Profile.STRICT, tsa=pki.tsa)
+    for seed in (3, 4):  # the second document takes the attribute from the cache
+        signed = signed_pilot_document(pki, "Tờ trình", sender, recipients, seed=seed, options=strict)  # type: ignore[arg-type]
+        signatures = adapter.read_signatures(adapter.open_pdf(signed.signed_pdf))
+        assert len(signatures) == 2
+        for sig in signatures:
+            attrs = {a["type"].native: a["values"][0] for a in sig.signer_info["signed_attrs"]}
+            assert attrs["signing_certificate_v2"].dump() == as_signing_certificate_v2(sig.signer_cert).dump()
+            token = sig.signer_info["unsigned_attrs"][0]["values"][0]
+            tsa_info = token["content"]["signer_infos"][0]
+            tsa_attrs = {a["type"].native: a["values"][0] for a in tsa_info["signed_attrs"]}
+            sid = tsa_info["sid"].chosen
+            tsa_cert = next(
+                c.chosen
+                for c in token["content"]["certificates"]
+                if c.chosen.issuer == sid["issuer"] and c.chosen.serial_number == sid["serial_number"].native
+            )
+            assert isinstance(tsa_attrs["signing_certificate"], tsp.SigningCertificate)
+            assert tsa_attrs["signing_certificate"].dump() == as_signing_certificate(tsa_cert).dump()
+            assert isinstance(token, cms.ContentInfo)
+    assert verify_package(signed.package, TrustConfig.from_pki(pki), profile=Profile.STRICT) == []
+
+
 def test_pdftotext_reads_the_signed_document(pki: TestPki, tmp_path: Path) -> None:
     pdftotext = require_tool("pdftotext")
     sender, recipients = _sender()

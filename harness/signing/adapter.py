@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from asn1crypto import cms, core
+from asn1crypto import cms, core, tsp
 from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -32,7 +32,7 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, general, signers, timestamps
+from pyhanko.sign import attributes, fields, general, signers, timestamps
 from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -173,7 +173,9 @@ class LoadedKeyTimeStamper(timestamps.DummyTimeStamper):
             [
                 attribute("content_type", "tst_info"),
                 attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-                attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                attribute(
+                    "signing_certificate", tsp.SigningCertificate.load(_signing_certificate_v1(self.tsa_cert.dump()))
+                ),
                 attribute("message_digest", digest.finalize()),
             ]
         )
@@ -226,6 +228,27 @@ def _timestamper(tsa: Credential, at: datetime | None) -> timestamps.TimeStamper
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _signing_certificate_v1(cert_der: bytes) -> bytes:
+    return bytes(general.as_signing_certificate(asn1_x509.Certificate.load(cert_der)).dump())
+
+
+@functools.lru_cache(maxsize=256)
+def _signing_certificate_v2(cert_der: bytes) -> bytes:
+    return bytes(general.as_signing_certificate_v2(asn1_x509.Certificate.load(cert_der)).dump())
+
+
+class _ParsedSigningCertificateV2(attributes.SigningCertificateV2Provider):
+    """The signing-certificate-v2 attribute built once per certificate and handed out parsed from its DER.
+
+    pyHanko builds it afresh for every signature, and asn1crypto re-encodes a constructed value (the
+    issuer name inside it, down to every character) each time anything above it is encoded: a third of
+    the cost of a signature. A value parsed from DER encodes as its stored bytes: the same attribute."""
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        return tsp.SigningCertificateV2.load(_signing_certificate_v2(self.signing_cert.dump()))
+
+
 class LoadedKeySigner(signers.SimpleSigner):
     """SimpleSigner that signs with the already loaded RSA key.
 
@@ -237,6 +260,12 @@ class LoadedKeySigner(signers.SimpleSigner):
     def __init__(self, key: object, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._loaded = key
+
+    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Iterable[Any]:
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if type(provider) is attributes.SigningCertificateV2Provider:
+                provider = _ParsedSigningCertificateV2(provider.signing_cert)
+            yield provider
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         key = self._loaded
