@@ -29,7 +29,10 @@ from simulators.launcher import Simulation, stop_from_state
 class AgencyTiming:
     """How fast the simulated systems under test live (compressed time)."""
 
-    poll: float = 0.25
+    poll: float = 0.5
+    """Seconds between two polls of the axis: a third of the cadence RT-04 asks (1.5 s compressed) and a
+    quarter of the flash deadline (2 s). Every system under test polls all the time it is awake, so at a
+    province's size this cadence, not the documents, was a quarter of the machine (0.25 s before)."""
     step: float = 0.1
     register_delay: float = 0.2
 

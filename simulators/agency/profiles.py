@@ -15,7 +15,7 @@ scenario each profile fails (a fault may also break the scenarios that depend on
 | `statuses-out-of-order` | 05 before 04 (auto 03, 05, 04, 06; driven: assign -> 05, process -> 04) | RT-05 (EDX-45) |
 | `reject-without-reason` | 02 with an empty Description | RT-05 / RT-07 (EDX-44) |
 | `malformed-status` | status packages wrapped in `Status` (the axis refuses them: EDX-40) | RT-05 |
-| `polls-rarely` | polls 20 times less often | RT-04 (fetch deadline) |
+| `polls-rarely` | polls 6 times less often (3 s in compressed time, twice RT-04's cadence) | RT-04 (cadence) |
 | `registers-twice` | registers a redelivered document again (second 01, ...) | RT-04 |
 | `ignores-flash` | registers in arrival order, flash documents wait their turn | RT-09 |
 | `ignores-sent-statuses` | never fetches the statuses of what it sent | RT-06 |
@@ -89,7 +89,7 @@ PROFILES: dict[str, Behaviour] = {
     "statuses-out-of-order": replace(CONFORMANT, statuses_in_order=False),
     "reject-without-reason": replace(CONFORMANT, reason_on_reject=False),
     "malformed-status": replace(CONFORMANT, well_formed_statuses=False),
-    "polls-rarely": replace(CONFORMANT, poll_factor=12.0),
+    "polls-rarely": replace(CONFORMANT, poll_factor=6.0),
     "registers-twice": replace(CONFORMANT, registers_redeliveries=True),
     "ignores-flash": replace(CONFORMANT, honours_flash=False),
     "ignores-sent-statuses": replace(CONFORMANT, fetches_sent_statuses=False),
