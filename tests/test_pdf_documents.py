@@ -142,6 +142,24 @@ def test_spec_is_deterministic_for_a_seed() -> None:
     assert a.to_json() != c.to_json()
 
 
+def test_spec_of_a_seed_does_not_depend_on_the_documents_drafted_before() -> None:
+    """Documents share one Faker per thread, reseeded for each: a seed drafts the same document whatever the
+    thread drafted before it, and the same in another thread."""
+    import threading
+
+    first = make_spec("Tờ trình", AGENCY, AGENCY_NAME, seed=5, when=WHEN).to_json()
+    for seed in (6, 7, 8):
+        make_spec("Công văn", AGENCY, AGENCY_NAME, seed=seed, when=WHEN)
+    assert make_spec("Tờ trình", AGENCY, AGENCY_NAME, seed=5, when=WHEN).to_json() == first
+    other: list[str] = []
+    thread = threading.Thread(
+        target=lambda: other.append(make_spec("Tờ trình", AGENCY, AGENCY_NAME, seed=5, when=WHEN).to_json())
+    )
+    thread.start()
+    thread.join()
+    assert other == [first]
+
+
 def test_pdf_bytes_are_deterministic() -> None:
     spec = make_spec("Công văn", AGENCY, AGENCY_NAME, seed=3, when=WHEN)
     assert render(spec).pdf == render(spec).pdf

@@ -269,3 +269,27 @@ def test_cli_envelope_signature_round_trip(pki_dir: Path, tmp_path: Path) -> Non
     missing = runner.invoke(cli, [*args, str(plain)])
     assert missing.exit_code == 1
     assert [f["rule"] for f in json.loads(missing.output)[0]["findings"]] == ["SIG-24"]
+
+
+def test_name_comparison_keeps_rfc_5280_semantics_with_the_remembered_preparation() -> None:
+    """The adapter remembers asn1crypto's string preparation of name attributes: names still compare as
+    RFC 5280 says (case and inner spaces folded), different names still differ, and a prohibited character
+    is still refused each time it is compared."""
+    from asn1crypto import x509 as asn1_x509
+
+    from harness.signing import adapter
+
+    def name(cn: str, org: str = "Sở Thông tin và Truyền thông") -> asn1_x509.Name:
+        parsed = asn1_x509.Name.build({"common_name": cn, "organization_name": org}, use_printable=False)
+        return asn1_x509.Name.load(parsed.dump())  # freshly parsed, as in a signature
+
+    assert asn1_x509.NameTypeAndValue._ldap_string_prep is adapter._cached_string_prep
+    for _ in range(2):  # the second round answers from the cache
+        assert name("Nguyễn  Văn   An") == name("nguyễn văn an")
+        assert name("Nguyễn Văn An") != name("Nguyễn Văn Ân")
+        assert name("Nguyễn Văn An") != name("Nguyễn Văn An", org="UBND tỉnh Nghệ An")
+    for value in ("Nguyễn  Văn   An", "UBND tỉnh Nghệ An", " CA  Thử nghiệm "):
+        assert adapter._string_prep(value) == adapter._slow_string_prep(None, value)
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            adapter._string_prep("a\ue000b")
