@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import itertools
 import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -358,3 +359,30 @@ def test_a_dormant_agency_does_not_poll_until_woken(
             mark = watch.last_journal_id()
             time.sleep(1.0)
             assert listings(mark) == 0, "dormant again, it stops polling"
+
+
+def test_a_slow_poll_does_not_stretch_the_polling_cadence(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    """Polls start every interval counted from the start of the previous one: a poll that takes most of the
+    interval (large documents on a busy host) must not add its own length to the gap RT-04 observes."""
+    a = agency(sim, pki, A, tmp_path)
+    a.timing = Timing(poll_interval=0.5, step_delay=0.05)
+    starts: list[float] = []
+
+    async def slow_poll() -> None:
+        starts.append(time.monotonic())
+        await asyncio.sleep(0.35)
+
+    a.poll_axis = slow_poll  # type: ignore[method-assign]
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(a._poll_loop(stop))
+        await asyncio.sleep(2.3)
+        stop.set()
+        await task
+        await a.aclose()
+
+    run(scenario())
+    gaps = [b - x for x, b in itertools.pairwise(starts)]
+    assert len(starts) >= 4, starts
+    assert max(gaps) < 0.65, gaps  # end-to-start scheduling gave 0.85
