@@ -128,7 +128,7 @@ class Row:
     """Share of the machine's CPU time busy while scenarios ran."""
     lag: str
     cpu_parts: str = ""
-    """CPU seconds by part while scenarios ran."""
+    """CPU seconds by part while scenarios ran; whether the signed summary was written."""
 
     def line(self) -> str:
         return (
@@ -136,7 +136,7 @@ class Row:
             f"| {self.peak_largest_mb:,.0f} / {self.peak_tree_mb:,.0f} MB | {self.peak_disk_mb:,.0f} MB "
             f"({self.left_disk_mb:,.0f} MB left) | {100 * self.cpu:.0f}% | {self.failed_conformant} "
             f"| {self.off_matrix} | {self.lag} |"
-        ) + (f"\n  CPU while scenarios ran: {self.cpu_parts}" if self.cpu_parts else "")
+        ) + (f"\n  {self.cpu_parts}" if self.cpu_parts else "")
 
 
 def expected_failures(province: Province, scenarios: list[str]) -> dict[str, set[tuple[str, str]]]:
@@ -215,6 +215,9 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
                 f"passed {sorted(expected[a] - failing.get(a, set()))[:3]} against the mutation matrix"
             )
         left = _size(root)
+        summary = root / "out" / "tong-hop.pdf"
+        signed = summary.is_file() and b"/ByteRange" in summary.read_bytes()
+        outcome = f"signed summary {'written' if signed else 'MISSING'}, {len(run.report_errors)} report errors"
         for a in sorted(bad)[:10]:
             statement = next(s for s in run.summary.statements if s.agency.organ_id == a)
             reasons = [i.reason_vi for i in statement.items if i.outcome.value == "failed"]
@@ -233,7 +236,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
             left / MIB,
             cpu[1] if len(cpu) > 1 else _busy(cpu[0]),
             run.lag.summary_vi() if run.lag else "",
-            marks_text.get("cpu", ""),
+            f"CPU while scenarios ran: {marks_text.get('cpu', '')}; {outcome}",
         )
 
 

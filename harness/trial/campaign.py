@@ -55,10 +55,10 @@ log = logging.getLogger(__name__)
 FEATURES = REPO_ROOT / "features"
 AGENCIES_PER_HOST = 7
 """A host process is one core at most; a handful of agencies do not need more than one."""
-ACTIVE_PER_CORE = 24
-"""Agencies under test at once per core (each runs one scenario at a time, mostly waiting on deadlines). 16
-until the systems' signing and the harness' verification got cheaper: at 256 agencies 32 at once left the
-CPUs 17 % idle, a trial is as long as its waves of agencies (256 / 48: 12.4 min, 256 / 32: 15.6)."""
+ACTIVE_PER_CORE = 20
+"""Agencies under test at once per core (each runs one scenario at a time, mostly waiting on deadlines). A
+trial is as long as its waves of agencies (256 agencies, 32 at once: 15.6 min; 48: 12.4 min, but the systems'
+hosts then ran so busy that a poll cadence and flash documents failed in conformant lanes)."""
 JOURNAL_TAIL = 2000
 """Newest journal rows of a system read for a failed scenario's evidence."""
 
