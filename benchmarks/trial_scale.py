@@ -12,11 +12,12 @@ instead of running a trial. Issue 28's targets on the 2-core machine: 256 agenci
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,7 @@ def expected_failures(province: Province, scenarios: list[str]) -> dict[str, set
     return {k: v for k, v in out.items() if k in {r["Mã định danh"] for r in province.roster}}
 
 
-def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
+def trial(size: int, scenarios: list[str], retries: int, parallel: int, keep: bool = False) -> Row:
     province = generate(size, SEED)
     expected = expected_failures(province, scenarios)
     conformant = {
@@ -169,8 +170,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
         for a in axis["agencies"]
         if not a.get("profile") and not a.get("harness")
     }
-    with tempfile.TemporaryDirectory(prefix=f"trial-{size}-") as tmp:
-        root = Path(tmp)
+    with _folder(f"trial-{size}-", keep) as root:
         (root / "topology.yaml").write_text(province.topology_yaml(size, SEED), encoding="utf-8")
         (root / "roster.csv").write_text(province.roster_csv(), encoding="utf-8")
         plan = TrialPlan(
@@ -240,6 +240,18 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int) -> Row:
         )
 
 
+@contextlib.contextmanager
+def _folder(prefix: str, keep: bool) -> Iterator[Path]:
+    """The trial's folder: removed afterwards, or kept (and named) to read its journals and logs."""
+    if not keep:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            yield Path(tmp)
+        return
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    print(f"  trial folder kept: {root}", flush=True)
+    yield root
+
+
 def reports_only(size: int) -> None:
     recorded = recorded_trial(size)
     i = recorded.summary.issuer
@@ -265,6 +277,7 @@ def main() -> None:
     parser.add_argument("--retries", type=int, default=0)
     parser.add_argument("--parallel", type=int, default=0)
     parser.add_argument("--reports-only", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the trial folder (journals, logs) and say where")
     args = parser.parse_args()
     if args.reports_only:
         print("| agencies | outputs | report time | peak memory (tree) | disk | errors |")
@@ -278,7 +291,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        print(trial(size, args.scenario, args.retries, args.parallel).line(), flush=True)
+        print(trial(size, args.scenario, args.retries, args.parallel, args.keep).line(), flush=True)
 
 
 if __name__ == "__main__":

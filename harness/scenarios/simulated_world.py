@@ -86,19 +86,22 @@ class SimulatedWorld:
     def start(self, timeout: float = 60.0) -> World:
         try:
             self.simulation = Simulation.start(self.topology, self.state_dir / "axes")
-            if self.suts:
-                self._start_host(timeout)
+            # The world first: it loads the test PKI, building it on a machine that has none yet
+            # (256 agencies: about a minute). The hosts then load it, and the minute does not count
+            # against their start (a fresh machine's first province trial failed on it).
             world = World.from_endpoints(
                 self.simulation.endpoints_path,
                 deadlines=self.deadlines,
                 recorder=self.recorder,
                 evidence_dir=self.evidence_dir,
             )
+            self.world = world
+            if self.suts:
+                self._start_host(timeout)
         except BaseException:
             self.stop()
             raise
         world.restart_axis = self.crash_and_restart
-        self.world = world
         return world
 
     def _start_host(self, timeout: float) -> None:
