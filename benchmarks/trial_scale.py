@@ -183,6 +183,7 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int, keep: bo
             deadlines=COMPRESSED,
             retries=retries,
             parallel=parallel,
+            keep_world=keep,
         )
         marks: dict[str, float] = {}
         marks_text: dict[str, str] = {}

@@ -24,6 +24,7 @@ from harness.edxml.parser import parse_package
 from harness.edxml.validate import inspect
 from harness.pki import TestPki
 from harness.scenarios.kit import DocumentKit
+from harness.scenarios.lag import HostLag
 from harness.signing.documents import signed_pilot_document
 from harness.signing.package import verify_package
 from harness.signing.verify import TrustConfig
@@ -661,3 +662,20 @@ def test_restart_neither_loses_nor_repeats_work(
         assert peer.wait_codes(first.document_id, 2) == ["01", "03"]
         peer.settle()
         assert peer.codes(second.document_id) == ["01"]
+
+
+def test_the_host_reports_its_event_loop_lag_to_the_harness(hosts: Hosts) -> None:
+    """Issue 28: the harness paces and judges on the hosts' lag too; the host shows it, to the token only."""
+    hosts.use("driven")
+    url = hosts.url(B).split("/agencies/")[0] + "/_sim/lag"
+    assert httpx.get(url).status_code == 401
+    bad = httpx.get(url, params={"after": "hôm qua"}, headers=auth())
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "BAD_REQUEST"
+    started = time.time()
+    source = HostLag(url, TOKEN)
+    try:
+        samples = wait_for("lag samples", lambda: source(started) or None)
+    finally:
+        source.close()
+    assert all(at > started and 0.0 <= lag < 5.0 for at, lag in samples)
+    assert HostLag(url, "sai")(0.0) == [], "a host that refuses gives no samples, never an exception"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -34,4 +35,13 @@ def test_hosts_start_after_the_pki_is_built(tmp_path: Path, monkeypatch: pytest.
         assert sim.world is not None
         assert "000.00.12.H41" in sim.hosted(0)
         assert sim.world.pki.agency("000.00.12.H41").certificate is not None
+        started = time.time()
+        (host,) = sim.lag_sources()  # one per host: the harness paces and judges on their lag too
+        try:
+            deadline = time.monotonic() + 10
+            while not (samples := host(started)) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            host.close()
+        assert samples and all(at > started for at, _ in samples)
     assert seen == [True]

@@ -4,6 +4,7 @@ and holds scenarios back while it lags, and a batch of jobs wakes each simulated
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 import time
@@ -17,6 +18,7 @@ from harness.scenarios.probe import Mail, Probe
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.transport.vxp import MessageType
 from harness.trial.campaign import _void_if_lagged
+from simulators.agency.loop_lag import LoopLag
 
 
 class _Box:
@@ -143,3 +145,50 @@ def test_a_failure_judged_while_the_machine_lagged_is_not_the_systems() -> None:
     assert _void_if_lagged(monitor, calm) is False and calm.outcome is Outcome.FAILED
     passed = _failed(now - 22, 5.0, Outcome.PASSED)
     assert _void_if_lagged(monitor, passed) is False and passed.outcome is Outcome.PASSED
+
+
+def test_a_host_whose_event_loop_falls_behind_counts_as_the_machine_lagging() -> None:
+    """Issue 28, item 2: at 256 agencies (48 at once) the agency hosts' event loops fell a second behind per
+    document while the harness process kept time; 23 conformant systems failed RT-09 ("không nhận được trạng
+    thái 01 … trong 11 giây") and nothing was voided. The hosts' lag now paces the run and voids such failures."""
+    now = time.time()
+    calls: list[float] = []
+
+    def host(after: float) -> list[tuple[float, float]]:
+        calls.append(after)
+        return [(t, lag) for t, lag in [(now - 21, 0.9), (now - 20, 1.6), (now - 19.9, 1.7)] if t > after]
+
+    monitor = LagMonitor(sources=[host])
+    monitor._seen = [now - 60]
+    assert monitor.current == 0.0
+    monitor.follow()
+    assert monitor.current > LAGGING, "the host's lag is the machine's"
+    assert monitor.report().worst == 1.7 and monitor.report().lagging == 3
+    monitor.follow()
+    assert calls == [now - 60, now - 19.9], "each sample is read once"
+    assert monitor.report().samples == 3
+    t0 = time.monotonic()
+    monitor.wait_until_calm(limit=0.3)
+    assert time.monotonic() - t0 >= 0.3, "no scenario starts while a host lags"
+    lagged = _failed(now - 22, 5.0)
+    assert _void_if_lagged(monitor, lagged) is True and "trễ 1.7 giây" in lagged.message_vi
+
+
+def test_the_loop_lag_sampler_sees_a_blocked_event_loop() -> None:
+    lag = LoopLag(tick=0.02)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(lag.run(stop))
+        await asyncio.sleep(0.1)
+        time.sleep(0.4)  # a host busy in one synchronous stretch: every agency on it waits
+        await asyncio.sleep(0.1)
+        stop.set()
+        await sampler
+
+    t0 = time.time()
+    asyncio.run(main())
+    samples = lag.since(t0)
+    assert max(v for _, v in samples) > 0.3
+    assert sorted(v for _, v in samples)[len(samples) // 2] < 0.1, "a loop that keeps up overshoots little"
+    assert lag.since(time.time()) == []

@@ -3,6 +3,12 @@ much longer it took. On a machine that keeps up the overshoot is a millisecond o
 saturated every process waits its turn, the systems simulated on the same machine included, and
 compressed deadlines of two seconds stop meaning anything.
 
+The systems simulated on the same machine run in agency hosts, one event loop each for many agencies; a
+host's loop can fall seconds behind while this process keeps time (at 256 agencies, 48 at once, conformant
+systems took a second a document and failed the flash deadline with the harness' own overshoot under a
+tenth of a second). So the monitor also follows each host's event-loop lag (`HostLag`, the host's
+`GET /_sim/lag`) and counts it as the machine's.
+
 A trial paces itself on it (no new scenario starts while the machine lags) and says in its outcome how
 late the machine ran, so that a verdict never silently depends on how loaded the harness was.
 """
@@ -12,7 +18,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import httpx
 
 TICK = 0.1
 HISTORY = 3600.0
@@ -48,42 +57,105 @@ class LagReport:
         )
 
 
-class LagMonitor:
-    """Samples the machine's lag in a daemon thread until stopped; `wait_until_calm` is the pacing gate."""
+FOLLOW = 0.5
+"""Seconds between two readings of the hosts' samples."""
 
-    def __init__(self, tick: float = TICK) -> None:
+LagSource = Callable[[float], list[tuple[float, float]]]
+"""Another process's lag samples (epoch seconds, overshoot seconds) taken after the epoch time given."""
+
+
+class HostLag:
+    """An agency host's event-loop lag, read from its backchannel (`lag` and `token` of backchannel.json)."""
+
+    def __init__(self, url: str, token: str | None = None, timeout: float = 2.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.url = url
+        self.http = httpx.Client(headers=headers, timeout=timeout, trust_env=False)
+
+    def __call__(self, after: float) -> list[tuple[float, float]]:
+        """The samples after `after`; none when the host does not answer (it is not judged on them)."""
+        try:
+            response = self.http.get(self.url, params={"after": f"{after:.3f}"})
+            response.raise_for_status()
+            return [(float(t), float(v)) for t, v in response.json()["samples"]]
+        except (httpx.HTTPError, ValueError, KeyError, TypeError):
+            return []
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _smooth(current: float, lag: float) -> float:
+    return 0.7 * current + 0.3 * lag
+
+
+class LagMonitor:
+    """Samples the machine's lag in a daemon thread until stopped, and follows the hosts' (`sources`) in a
+    second one; `wait_until_calm` is the pacing gate."""
+
+    def __init__(self, tick: float = TICK, sources: Sequence[LagSource] = ()) -> None:
         self.tick = tick
-        self.current = 0.0
-        """Smoothed overshoot, seconds."""
+        self.own = 0.0
+        """Smoothed overshoot of this process, seconds."""
+        self.sources = list(sources)
+        self._hosts = [0.0] * len(self.sources)
+        """Smoothed overshoot of each source, seconds."""
+        self._seen = [time.time()] * len(self.sources)
         self._worst = 0.0
         self._samples = 0
         self._lagging = 0
         self._paused = 0.0
-        self._recent: deque[tuple[float, float]] = deque(maxlen=int(HISTORY / tick))
+        self._recent: deque[tuple[float, float]] = deque(maxlen=int(HISTORY / tick) * (1 + len(self.sources)))
         """(epoch seconds, overshoot) of the last HISTORY seconds: how late the machine ran during a scenario."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="lag-monitor", daemon=True)
+        self._threads = [threading.Thread(target=self._run, name="lag-monitor", daemon=True)]
+        if self.sources:
+            self._threads.append(threading.Thread(target=self._follow, name="lag-follower", daemon=True))
 
     def __enter__(self) -> LagMonitor:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join(timeout=2)
+        for thread in self._threads:
+            thread.join(timeout=3)
+
+    @property
+    def current(self) -> float:
+        """Smoothed overshoot of the machine: the latest of this process and the hosts, seconds."""
+        return max([self.own, *self._hosts])
+
+    def _add(self, at: float, lag: float) -> None:
+        with self._lock:
+            self._recent.append((at, lag))
+            self._samples += 1
+            self._worst = max(self._worst, lag)
+            self._lagging += lag > LAGGING
 
     def _run(self) -> None:
         while not self._stop.is_set():
             t0 = time.monotonic()
             self._stop.wait(self.tick)
             lag = max(0.0, time.monotonic() - t0 - self.tick)
-            with self._lock:
-                self._recent.append((time.time(), lag))
-                self._samples += 1
-                self._worst = max(self._worst, lag)
-                self._lagging += lag > LAGGING
-                self.current = 0.7 * self.current + 0.3 * lag
+            self._add(time.time(), lag)
+            self.own = _smooth(self.own, lag)
+
+    def _follow(self) -> None:
+        while not self._stop.wait(FOLLOW):
+            self.follow()
+
+    def follow(self) -> None:
+        """Read each source's new samples once (the follower thread does it every FOLLOW seconds)."""
+        for i, source in enumerate(self.sources):
+            samples = source(self._seen[i])
+            for at, lag in samples:
+                self._add(at, lag)
+                self._hosts[i] = _smooth(self._hosts[i], lag)
+            if samples:
+                self._seen[i] = max(at for at, _ in samples)
 
     def wait_until_calm(self, limit: float = 30.0) -> None:
         """Hold a scenario back while the machine lags (at most `limit` seconds: a stuck sample never

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from harness.drivers.simulated import BACKCHANNEL_FILE, SimulatedDriver
+from harness.scenarios.lag import HostLag
 from harness.scenarios.results import Recorder
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.scenarios.world import World, WorldError
@@ -165,6 +166,16 @@ class SimulatedWorld:
             return {}
         agencies: dict[str, Any] = data.get("agencies", {})
         return agencies
+
+    def lag_sources(self) -> list[HostLag]:
+        """Each running host's event-loop lag (harness/scenarios/lag.py), to pace and judge a run on."""
+        sources = []
+        for index in range(len(self.hosts)):
+            with contextlib.suppress(OSError, ValueError):
+                data = json.loads((self.host_dir(index) / BACKCHANNEL_FILE).read_text(encoding="utf-8"))
+                if data.get("pid") == self.hosts[index].pid and data.get("lag"):
+                    sources.append(HostLag(str(data["lag"]), data.get("token")))
+        return sources
 
     def driver(self, organ_id: str) -> SimulatedDriver:
         return SimulatedDriver.from_state(self.host_dir(self._host_of(organ_id)), organ_id)

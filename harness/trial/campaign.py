@@ -353,7 +353,8 @@ class Campaign:
             sim.start()
         except WorldError as exc:
             raise TrialError(exc.message_vi) from exc
-        monitor = LagMonitor()
+        hosts = sim.lag_sources()
+        monitor = LagMonitor(sources=hosts)
         try:
             world = sim.world
             assert world is not None
@@ -431,6 +432,8 @@ class Campaign:
             clear_running(self.store, trial_round.number)
             if plan.operated:
                 TaskStore(self.store).expire_open(trial_round.number, plan.operated)
+            for host in hosts:
+                host.close()
             sim.stop()
             if not plan.keep_world:
                 shutil.rmtree(world_dir, ignore_errors=True)  # the simulators' databases: evidence is kept apart

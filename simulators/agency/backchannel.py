@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from harness.backchannel.models import Action, BackchannelError, ErrorCode, SendRequest
 from simulators.agency.engine import SimulatedAgency
+from simulators.agency.loop_lag import LoopLag
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,11 @@ async def awake(request: Request, agency: SimulatedAgency) -> Response:
     return JSONResponse({"awake": value})
 
 
-def create_app(agencies: dict[str, SimulatedAgency], *, token: str | None = None) -> Starlette:
-    """One app for every hosted agency; `token` (if any) is required as `Authorization: Bearer`."""
+def create_app(
+    agencies: dict[str, SimulatedAgency], *, token: str | None = None, lag: LoopLag | None = None
+) -> Starlette:
+    """One app for every hosted agency; `token` (if any) is required as `Authorization: Bearer`.
+    With `lag`, `GET /_sim/lag?after=<epoch>` gives the host's event-loop lag samples since then."""
     expected = f"Bearer {token}".encode() if token else None
 
     def authorised(request: Request) -> bool:
@@ -149,6 +153,17 @@ def create_app(agencies: dict[str, SimulatedAgency], *, token: str | None = None
         base = str(request.base_url).rstrip("/")
         return JSONResponse({"agencies": {code: f"{base}/agencies/{code}" for code in agencies}})
 
+    async def loop_lag(request: Request) -> Response:
+        """Simulator only: the host's event-loop lag samples, [[epoch, seconds], ...], after `after`."""
+        if not authorised(request):
+            return error(401, ErrorCode.UNAUTHORIZED, "Thiếu hoặc sai mã truy cập (Authorization: Bearer <mã>).")
+        try:
+            after = float(request.query_params.get("after", "0"))
+        except ValueError:
+            return error(400, ErrorCode.BAD_REQUEST, "Tham số 'after' phải là một số (giây kể từ epoch).")
+        samples = lag.since(after) if lag is not None else []
+        return JSONResponse({"samples": [[round(t, 3), round(v, 4)] for t, v in samples]})
+
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         if status == 404:
@@ -160,6 +175,7 @@ def create_app(agencies: dict[str, SimulatedAgency], *, token: str | None = None
 
     routes = [
         Route("/agencies", index, methods=["GET"]),
+        Route("/_sim/lag", loop_lag, methods=["GET"]),
         Route(f"{PREFIX}/health", endpoint(health), methods=["GET"]),
         Route(f"{PREFIX}/documents", endpoint(send_document), methods=["POST"]),
         Route(f"{PREFIX}/documents/sent", endpoint(list_sent), methods=["GET"]),

@@ -28,6 +28,7 @@ from harness.pki import DEFAULT_SEED, TestPki, load_or_build
 from harness.pki.builder import agency_entry
 from simulators.agency.backchannel import create_app
 from simulators.agency.engine import Connection, Mode, SimulatedAgency, Timing
+from simulators.agency.loop_lag import LoopLag
 from simulators.agency.profiles import PROFILES, profile
 from simulators.topology import connect_host
 
@@ -153,7 +154,8 @@ async def serve(
 ) -> None:
     """Run every agency and the backchannel until `stop` is set, then close them all. With
     `state_dir`, write backchannel.json once the backchannel listens (and remove it at the end)."""
-    app = create_app({a.organ_id: a for a in agencies}, token=token)
+    lag = LoopLag()
+    app = create_app({a.organ_id: a for a in agencies}, token=token, lag=lag)
     config = uvicorn.Config(
         app,
         host=host,
@@ -167,7 +169,7 @@ async def serve(
     sock = listen(host, port)
     server = _Server(config)
     server_task = asyncio.create_task(server.serve(sockets=[sock]))
-    runners = asyncio.gather(*(a.run(stop) for a in agencies))
+    runners = asyncio.gather(lag.run(stop), *(a.run(stop) for a in agencies))
     path = state_dir / BACKCHANNEL_FILE if state_dir is not None else None
     try:
         while not server.started:
@@ -181,6 +183,7 @@ async def serve(
                 path,
                 {
                     "agencies": {a.organ_id: f"{base}/agencies/{a.organ_id}" for a in agencies},
+                    "lag": f"{base}/_sim/lag",
                     "token": token,
                     "pid": os.getpid(),
                     "mode": mode.value,

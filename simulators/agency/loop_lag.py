@@ -1,0 +1,36 @@
+"""How late an agency host's event loop runs: a task asks to sleep a tenth of a second and records how much
+longer it took. Every simulated system of the host waits in that same queue, so when the overshoot grows,
+a conformant system fetches, registers and answers late for reasons that are the harness machine's, not
+its own. The harness reads the samples (`GET /_sim/lag` of the backchannel) and paces and judges on them
+as on its own lag (harness/scenarios/lag.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+
+TICK = 0.1
+KEPT = 600
+"""Samples kept (a minute): the harness reads them every half second."""
+
+
+class LoopLag:
+    def __init__(self, tick: float = TICK) -> None:
+        self.tick = tick
+        self.samples: deque[tuple[float, float]] = deque(maxlen=KEPT)
+        """(epoch seconds, overshoot seconds), oldest first."""
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Sample until `stop` is set."""
+        while not stop.is_set():
+            t0 = time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.tick)
+            self.samples.append((time.time(), max(0.0, time.monotonic() - t0 - self.tick)))
+
+    def since(self, after: float) -> list[tuple[float, float]]:
+        """The samples taken after epoch time `after`."""
+        return [s for s in self.samples if s[0] > after]
