@@ -156,7 +156,8 @@ def test_a_host_whose_event_loop_falls_behind_counts_as_the_machine_lagging() ->
 
     def host(after: float) -> list[tuple[float, float]]:
         calls.append(after)
-        return [(t, lag) for t, lag in [(now - 21, 0.9), (now - 20, 1.6), (now - 19.9, 1.7)] if t > after]
+        samples = [(now - 21, 0.9), (now - 20, 1.6), (now - 19.9, 1.7), (now - 1, 0.01)]
+        return [(t, lag) for t, lag in samples if t > after]
 
     monitor = LagMonitor(sources=[host])
     monitor._seen = [now - 60]
@@ -165,8 +166,8 @@ def test_a_host_whose_event_loop_falls_behind_counts_as_the_machine_lagging() ->
     assert monitor.current > LAGGING, "the host's lag is the machine's"
     assert monitor.report().worst == 1.7 and monitor.report().lagging == 3
     monitor.follow()
-    assert calls == [now - 60, now - 19.9], "each sample is read once"
-    assert monitor.report().samples == 3
+    assert calls == [now - 60, now - 1], "each sample is read once"
+    assert monitor.report().samples == 4
     t0 = time.monotonic()
     monitor.wait_until_calm(limit=0.3)
     assert time.monotonic() - t0 >= 0.3, "no scenario starts while a host lags"
@@ -192,3 +193,31 @@ def test_the_loop_lag_sampler_sees_a_blocked_event_loop() -> None:
     assert max(v for _, v in samples) > 0.3
     assert sorted(v for _, v in samples)[len(samples) // 2] < 0.1, "a loop that keeps up overshoots little"
     assert lag.since(time.time()) == []
+
+
+def test_a_stall_that_ends_after_the_failure_still_voids_it() -> None:
+    """Issue 28: a conformant system failed RT-04's cadence (a 1.8 s gap between two polls) while its host
+    stalled; the stall's sample is stamped when the host wakes, after the scenario ended, and the follower had
+    not read it yet. The judge now reads each host up to the scenario's end and counts a sample by the
+    stretch it covers."""
+    end = time.time() - 5
+    start = end - 4.2
+
+    def host(after: float) -> list[tuple[float, float]]:
+        return [(t, lag) for t, lag in [(end + 0.8, 1.3), (end + 0.9, 0.01), (time.time(), 0.01)] if t > after]
+
+    monitor = LagMonitor(sources=[host])
+    monitor._seen = [start]
+    lagged = _failed(start, end - start)
+    assert _void_if_lagged(monitor, lagged) is True and "trễ 1.3 giây" in lagged.message_vi
+    later = _failed(end + 2.0, 1.0)  # began after the stall was over
+    assert _void_if_lagged(monitor, later) is False
+
+
+def test_a_host_that_gives_no_samples_past_a_failure_counts_as_stalled() -> None:
+    end = time.time() - 0.5
+    monitor = LagMonitor(sources=[lambda after: []])
+    monitor._seen = [end - 10]
+    t0 = time.monotonic()
+    assert monitor.worst_between(end - 4, end) > 5
+    assert time.monotonic() - t0 < 5

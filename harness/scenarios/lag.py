@@ -108,6 +108,7 @@ class LagMonitor:
         self._recent: deque[tuple[float, float]] = deque(maxlen=int(HISTORY / tick) * (1 + len(self.sources)))
         """(epoch seconds, overshoot) of the last HISTORY seconds: how late the machine ran during a scenario."""
         self._lock = threading.Lock()
+        self._following = threading.Lock()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, name="lag-monitor", daemon=True)]
         if self.sources:
@@ -148,14 +149,16 @@ class LagMonitor:
             self.follow()
 
     def follow(self) -> None:
-        """Read each source's new samples once (the follower thread does it every FOLLOW seconds)."""
-        for i, source in enumerate(self.sources):
-            samples = source(self._seen[i])
-            for at, lag in samples:
-                self._add(at, lag)
-                self._hosts[i] = _smooth(self._hosts[i], lag)
-            if samples:
-                self._seen[i] = max(at for at, _ in samples)
+        """Read each source's new samples once (the follower thread does it every FOLLOW seconds, and a
+        failing scenario's judge when it needs the latest)."""
+        with self._following:
+            for i, source in enumerate(self.sources):
+                samples = source(self._seen[i])
+                for at, lag in samples:
+                    self._add(at, lag)
+                    self._hosts[i] = _smooth(self._hosts[i], lag)
+                if samples:
+                    self._seen[i] = max(at for at, _ in samples)
 
     def wait_until_calm(self, limit: float = 30.0) -> None:
         """Hold a scenario back while the machine lags (at most `limit` seconds: a stuck sample never
@@ -169,9 +172,31 @@ class LagMonitor:
                 self._paused += waited
 
     def worst_between(self, start: float, end: float) -> float:
-        """The largest overshoot sampled between two epoch times (0 when none was)."""
+        """The largest overshoot of a sample whose stretch overlaps the span between two epoch times (0 when
+        none did). A sample is taken when the late wake-up finally happens, so a stall that began before `end`
+        is stamped after it; each host's samples are first read up to `end` (`catch_up`)."""
+        self.catch_up(end)
         with self._lock:
-            return max((lag for at, lag in self._recent if start <= at <= end + self.tick), default=0.0)
+            return max(
+                (lag for at, lag in self._recent if at >= start and at - lag - self.tick <= end),
+                default=0.0,
+            )
+
+    def catch_up(self, end: float, timeout: float = 3.0) -> None:
+        """Read the sources until each has a sample stamped after `end`: the follower reads only every
+        FOLLOW seconds, and the stall that made a scenario fail is often the last thing before it ended.
+        A host that has none after `timeout` is stalled: that is counted as its lag."""
+        deadline = time.monotonic() + timeout
+        while self.sources and min(self._seen) <= end:
+            self.follow()
+            if min(self._seen) > end:
+                return
+            if time.monotonic() > deadline:
+                for seen in self._seen:
+                    if seen <= end:
+                        self._add(time.time(), time.time() - seen - self.tick)
+                return
+            time.sleep(self.tick / 2)
 
     def report(self) -> LagReport:
         with self._lock:
