@@ -678,4 +678,8 @@ def test_the_host_reports_its_event_loop_lag_to_the_harness(hosts: Hosts) -> Non
     finally:
         source.close()
     assert all(at > started and 0.0 <= lag < 5.0 for at, lag in samples)
-    assert HostLag(url, "sai")(0.0) == [], "a host that refuses gives no samples, never an exception"
+    refused = HostLag(url, "sai")
+    try:
+        assert refused(0.0) == [], "a host that refuses gives no samples, never an exception"
+    finally:
+        refused.close()

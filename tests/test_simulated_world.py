@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from harness.pki.store import MANIFEST
@@ -36,12 +37,18 @@ def test_hosts_start_after_the_pki_is_built(tmp_path: Path, monkeypatch: pytest.
         assert "000.00.12.H41" in sim.hosted(0)
         assert sim.world.pki.agency("000.00.12.H41").certificate is not None
         started = time.time()
-        (host,) = sim.lag_sources()  # one per host: the harness paces and judges on their lag too
+        sources = sim.lag_sources()  # each axis and each host: the harness paces and judges on their lag too
+        urls = [source.url for source in sources]
+        assert len(sources) == len(sim.world.axes) + 1  # the axes first, then the one host
         try:
-            deadline = time.monotonic() + 10
-            while not (samples := host(started)) and time.monotonic() < deadline:
-                time.sleep(0.1)
+            for source in sources:
+                deadline = time.monotonic() + 10
+                while not (samples := source(started)) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert samples and all(at > started for at, _ in samples), source.url
         finally:
-            host.close()
-        assert samples and all(at > started for at, _ in samples)
+            for source in sources:
+                source.close()
+        bad = httpx.get(urls[0], params={"after": "hôm qua"})
+        assert bad.status_code == 400 and "after" in bad.json()["error"]
     assert seen == [True]

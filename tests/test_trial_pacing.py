@@ -18,7 +18,7 @@ from harness.scenarios.probe import Mail, Probe
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.transport.vxp import MessageType
 from harness.trial.campaign import _void_if_lagged
-from simulators.agency.loop_lag import LoopLag
+from simulators.loop_lag import LoopLag
 
 
 class _Box:

@@ -65,10 +65,15 @@ LagSource = Callable[[float], list[tuple[float, float]]]
 
 
 class HostLag:
-    """An agency host's event-loop lag, read from its backchannel (`lag` and `token` of backchannel.json)."""
+    """A simulator's event-loop lag: an agency host's, read from its backchannel (`lag` and `token` of
+    backchannel.json), or an axis', from its control plane (`<control_url>/_sim/lag`, `headers` its token)."""
 
-    def __init__(self, url: str, token: str | None = None, timeout: float = 2.0) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def __init__(
+        self, url: str, token: str | None = None, timeout: float = 2.0, *, headers: dict[str, str] | None = None
+    ) -> None:
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         self.url = url
         self.http = httpx.Client(headers=headers, timeout=timeout, trust_env=False)
 

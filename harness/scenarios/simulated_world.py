@@ -168,8 +168,11 @@ class SimulatedWorld:
         return agencies
 
     def lag_sources(self) -> list[HostLag]:
-        """Each running host's event-loop lag (harness/scenarios/lag.py), to pace and judge a run on."""
-        sources = []
+        """Each axis' and each running host's event-loop lag (harness/scenarios/lag.py), to pace and judge a
+        run on: every poll of every system passes through its axis' loop."""
+        axes = self.world.axes.values() if self.world is not None else []
+        roots = [a.control_url.rstrip("/").removesuffix("/_sim") for a in axes if a.control_url]
+        sources = [HostLag(f"{root}/_sim/lag") for root in roots]
         for index in range(len(self.hosts)):
             with contextlib.suppress(OSError, ValueError):
                 data = json.loads((self.host_dir(index) / BACKCHANNEL_FILE).read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from harness.backchannel.models import Action, BackchannelError, ErrorCode, SendRequest
 from simulators.agency.engine import SimulatedAgency
-from simulators.agency.loop_lag import LoopLag
+from simulators.loop_lag import LoopLag
 
 log = logging.getLogger(__name__)
 

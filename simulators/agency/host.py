@@ -28,8 +28,8 @@ from harness.pki import DEFAULT_SEED, TestPki, load_or_build
 from harness.pki.builder import agency_entry
 from simulators.agency.backchannel import create_app
 from simulators.agency.engine import Connection, Mode, SimulatedAgency, Timing
-from simulators.agency.loop_lag import LoopLag
 from simulators.agency.profiles import PROFILES, profile
+from simulators.loop_lag import LoopLag
 from simulators.topology import connect_host
 
 log = logging.getLogger(__name__)

@@ -23,6 +23,7 @@ from simulators.axis.control import control_routes
 from simulators.axis.relay import Relay
 from simulators.axis.service import Axis, now_text
 from simulators.axis.vxp_endpoint import VxpEndpoint
+from simulators.loop_lag import LoopLag
 
 log = logging.getLogger(__name__)
 JOURNAL_FLUSH_SECONDS = 0.2
@@ -33,6 +34,8 @@ def create_app(config: AxisConfig) -> Starlette:
     """Open the store and, for a provincial axis, run the relay to the national axis."""
     axis = Axis(config)
     relay = Relay(axis, config.upstream) if config.upstream is not None else None
+    lag = LoopLag()
+    stopping = asyncio.Event()
 
     async def flush_journal() -> None:
         while True:
@@ -57,7 +60,7 @@ def create_app(config: AxisConfig) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if relay is not None:
             relay.start()
-        tasks = [asyncio.create_task(flush_journal())]
+        tasks = [asyncio.create_task(flush_journal()), asyncio.create_task(lag.run(stopping))]
         if config.body_retention_seconds is not None:
             tasks.append(asyncio.create_task(purge_bodies(config.body_retention_seconds)))
         try:
@@ -78,7 +81,7 @@ def create_app(config: AxisConfig) -> Starlette:
         service = Route(BKAV_BASE + "/{operation}", BkavEndpoint(axis).endpoint, methods=["GET", "POST"])
     else:
         service = Route(base + "/{operation}", VxpEndpoint(axis).endpoint, methods=["GET", "POST"])
-    routes = [service, *control_routes(axis)]
+    routes = [service, *control_routes(axis, lag)]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.axis = axis
     app.state.relay = relay

@@ -25,6 +25,7 @@ from simulators.axis.intake import Refusal, read_package
 from simulators.axis.routing import Route as MailRoute
 from simulators.axis.service import Axis, now_text
 from simulators.axis.store import NewPackage
+from simulators.loop_lag import LoopLag
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 CONTROL_REGISTRANT = "_sim"
@@ -46,7 +47,7 @@ async def _json(request: Request) -> dict[str, Any]:
     return data
 
 
-def control_routes(axis: Axis) -> list[Route]:
+def control_routes(axis: Axis, lag: LoopLag | None = None) -> list[Route]:
     token = axis.config.control_token
 
     def guarded(fn: Endpoint) -> Endpoint:
@@ -212,6 +213,15 @@ def control_routes(axis: Axis) -> list[Route]:
         axis.store.accept(pkg)
         return JSONResponse({"DocId": doc_id, "deliveries": [x.doc_id for x in pkg.deliveries]}, status_code=201)
 
+    async def loop_lag(request: Request) -> Response:
+        """The axis' event-loop lag samples, [[epoch, seconds], ...], after `after` (harness/scenarios/lag.py)."""
+        try:
+            after = float(request.query_params.get("after", "0"))
+        except ValueError:
+            return _error("Tham số 'after' phải là một số (giây kể từ epoch).", 400)
+        samples = lag.since(after) if lag is not None else []
+        return JSONResponse({"samples": [[round(t, 3), round(v, 4)] for t, v in samples]})
+
     async def reset(request: Request) -> Response:
         d = await _json(request)
         axis.store.reset(registry=bool(d.get("registry", False)))
@@ -232,4 +242,5 @@ def control_routes(axis: Axis) -> list[Route]:
         Route("/_sim/agencies", guarded(agencies), methods=["GET", "POST"]),
         Route("/_sim/inject", guarded(inject), methods=["POST"]),
         Route("/_sim/reset", guarded(reset), methods=["POST"]),
+        Route("/_sim/lag", guarded(loop_lag), methods=["GET"]),
     ]

@@ -1,8 +1,9 @@
-"""How late an agency host's event loop runs: a task asks to sleep a tenth of a second and records how much
-longer it took. Every simulated system of the host waits in that same queue, so when the overshoot grows,
-a conformant system fetches, registers and answers late for reasons that are the harness machine's, not
-its own. The harness reads the samples (`GET /_sim/lag` of the backchannel) and paces and judges on them
-as on its own lag (harness/scenarios/lag.py).
+"""How late a simulator's event loop runs: a task asks to sleep a tenth of a second and records how much
+longer it took. Every simulated system of an agency host waits in that same queue, and every request of
+every system passes through its axis' loop, so when the overshoot grows a conformant system fetches,
+registers, polls and answers late for reasons that are the harness machine's, not its own. The harness
+reads the samples (`GET /_sim/lag` of a host's backchannel or of an axis' control plane) and paces and
+judges on them as on its own lag (harness/scenarios/lag.py).
 """
 
 from __future__ import annotations
