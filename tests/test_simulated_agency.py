@@ -285,7 +285,7 @@ def test_agency_host_process_answers_a_real_client(
     args = ["--pki-dir", str(pki_dir), "--skip", A, "--poll", "0.1", "--step", "0.1"]
     with AgencyHost(sim.endpoints_path, state, args) as host:
         info = json.loads((state / "backchannel.json").read_text(encoding="utf-8"))
-        assert set(info) == {"agencies", "token", "pid", "mode"}
+        assert set(info) == {"agencies", "token", "pid", "mode", "lag"}
         assert (info["token"], info["mode"], info["pid"]) == (None, "auto", host.proc.pid if host.proc else None)
         hosted = [a["id"] for a in read_endpoints(sim.endpoints_path)["agencies"] if a["id"] != A]
         assert sorted(info["agencies"]) == sorted(hosted)
