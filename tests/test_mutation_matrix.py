@@ -16,6 +16,7 @@ import yaml
 
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.runner import load_features
+from harness.trial.campaign import VOID_ROUNDS
 from harness.trial.statement import latest_runs
 from harness.trial.store import CampaignStore
 from simulators.agency.profiles import PROFILES
@@ -65,14 +66,15 @@ def matrix_results(demo_trial: DemoTrial) -> dict[str, list[ScenarioResult]]:
         store.close()
     # The demo runs a failed scenario once more after the others; the latest attempt is what counts
     # (a real fault fails both times, a moment of an overloaded machine does not). An attempt judged
-    # while the machine lagged is voided and run again beyond that: only then is there a third.
+    # while the machine lagged is voided and run again beyond that (up to VOID_ROUNDS more): only then is
+    # there a third.
     voided = {
         (r.agency, r.scenario_id, r.name, r.attempt)
         for r in runs
         if r.outcome is Outcome.ERROR and r.message_vi.startswith("Lỗi bộ kiểm thử: máy chạy bộ kiểm thử bị quá tải")
     }
     for r in runs:
-        assert r.attempt <= 3, (r.agency, r.name, r.attempt)
+        assert r.attempt <= 2 + VOID_ROUNDS, (r.agency, r.name, r.attempt)
         if r.attempt > 2:
             assert (r.agency, r.scenario_id, r.name, r.attempt - 1) in voided, (r.agency, r.name, r.attempt)
     every: dict[str, list[ScenarioResult]] = {}

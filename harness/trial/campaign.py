@@ -184,6 +184,11 @@ def _waking(jobs: list[Job], drivers: dict[str, Driver]) -> list[Job]:
     return out
 
 
+VOID_ROUNDS = 3
+"""Rounds that run again only the failures judged while the machine lagged (after the --retries rounds): with
+the hosts and axes followed, one was not enough on a machine busy with other work (a scenario voided twice
+stayed a harness error)."""
+
 VOIDING_LAG = 0.5
 """Seconds the machine may run late during a scenario before its failure is not held against the system (a
 quarter of the tightest compressed deadline, hỏa tốc 2 s)."""
@@ -408,8 +413,9 @@ class Campaign:
             parallel = plan.parallel or default_parallel()
             with monitor:
                 ran = self._run(world, _waking(jobs, drivers), parallel)
-                for round_ in range(plan.retries + 1):
-                    # A failure the system really has fails again; one a busy machine caused does not.
+                for round_ in range(plan.retries + VOID_ROUNDS):
+                    # A failure the system really has fails again; one a busy machine caused does not. A
+                    # failure judged while the machine lagged runs again in up to VOID_ROUNDS rounds of its own.
                     again = failed | voided if round_ < plan.retries else set(voided)
                     retry = [
                         replace(job, attempt=job.attempt + 1)
