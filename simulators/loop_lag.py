@@ -35,3 +35,14 @@ class LoopLag:
     def since(self, after: float) -> list[tuple[float, float]]:
         """The samples taken after epoch time `after`."""
         return [s for s in self.samples if s[0] > after]
+
+
+def samples_body(lag: LoopLag | None, after: str | None) -> dict[str, list[list[float]]]:
+    """The body of `GET /_sim/lag?after=<epoch>` (a host's backchannel and an axis' control plane alike):
+    [[epoch, seconds], ...]. ValueError, in Vietnamese, when `after` is not a number."""
+    try:
+        since = float(after or "0")
+    except ValueError:
+        raise ValueError("Tham số 'after' phải là một số (giây kể từ epoch).") from None
+    samples = lag.since(since) if lag is not None else []
+    return {"samples": [[round(t, 3), round(v, 4)] for t, v in samples]}

@@ -66,14 +66,10 @@ LagSource = Callable[[float], list[tuple[float, float]]]
 
 class HostLag:
     """A simulator's event-loop lag: an agency host's, read from its backchannel (`lag` and `token` of
-    backchannel.json), or an axis', from its control plane (`<control_url>/_sim/lag`, `headers` its token)."""
+    backchannel.json), or an axis', from its control plane (`<root>/_sim/lag`, as the world's AxisWatch reads it)."""
 
-    def __init__(
-        self, url: str, token: str | None = None, timeout: float = 2.0, *, headers: dict[str, str] | None = None
-    ) -> None:
-        headers = dict(headers or {})
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+    def __init__(self, url: str, token: str | None = None, timeout: float = 2.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.url = url
         self.http = httpx.Client(headers=headers, timeout=timeout, trust_env=False)
 

@@ -170,9 +170,10 @@ class SimulatedWorld:
     def lag_sources(self) -> list[HostLag]:
         """Each axis' and each running host's event-loop lag (harness/scenarios/lag.py), to pace and judge a
         run on: every poll of every system passes through its axis' loop."""
-        axes = self.world.axes.values() if self.world is not None else []
-        roots = [a.control_url.rstrip("/").removesuffix("/_sim") for a in axes if a.control_url]
-        sources = [HostLag(f"{root}/_sim/lag") for root in roots]
+        sources: list[HostLag] = []
+        if (world := self.world) is not None:
+            watched = [world.watch(code) for code, axis in world.axes.items() if axis.control_url]
+            sources = [HostLag(f"{watch.control_url}/_sim/lag") for watch in watched]
         for index in range(len(self.hosts)):
             with contextlib.suppress(OSError, ValueError):
                 data = json.loads((self.host_dir(index) / BACKCHANNEL_FILE).read_text(encoding="utf-8"))

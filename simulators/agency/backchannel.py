@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from harness.backchannel.models import Action, BackchannelError, ErrorCode, SendRequest
 from simulators.agency.engine import SimulatedAgency
-from simulators.loop_lag import LoopLag
+from simulators.loop_lag import LoopLag, samples_body
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +158,9 @@ def create_app(
         if not authorised(request):
             return error(401, ErrorCode.UNAUTHORIZED, "Thiếu hoặc sai mã truy cập (Authorization: Bearer <mã>).")
         try:
-            after = float(request.query_params.get("after", "0"))
-        except ValueError:
-            return error(400, ErrorCode.BAD_REQUEST, "Tham số 'after' phải là một số (giây kể từ epoch).")
-        samples = lag.since(after) if lag is not None else []
-        return JSONResponse({"samples": [[round(t, 3), round(v, 4)] for t, v in samples]})
+            return JSONResponse(samples_body(lag, request.query_params.get("after")))
+        except ValueError as exc:
+            return error(400, ErrorCode.BAD_REQUEST, str(exc))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

@@ -25,7 +25,7 @@ from simulators.axis.intake import Refusal, read_package
 from simulators.axis.routing import Route as MailRoute
 from simulators.axis.service import Axis, now_text
 from simulators.axis.store import NewPackage
-from simulators.loop_lag import LoopLag
+from simulators.loop_lag import LoopLag, samples_body
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 CONTROL_REGISTRANT = "_sim"
@@ -215,12 +215,7 @@ def control_routes(axis: Axis, lag: LoopLag | None = None) -> list[Route]:
 
     async def loop_lag(request: Request) -> Response:
         """The axis' event-loop lag samples, [[epoch, seconds], ...], after `after` (harness/scenarios/lag.py)."""
-        try:
-            after = float(request.query_params.get("after", "0"))
-        except ValueError:
-            return _error("Tham số 'after' phải là một số (giây kể từ epoch).", 400)
-        samples = lag.since(after) if lag is not None else []
-        return JSONResponse({"samples": [[round(t, 3), round(v, 4)] for t, v in samples]})
+        return JSONResponse(samples_body(lag, request.query_params.get("after")))
 
     async def reset(request: Request) -> Response:
         d = await _json(request)
