@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness.edxml.factory import organization
 from harness.edxml.formats import ICT
-from harness.scenarios.lag import LAGGING, LagMonitor
+from harness.scenarios.lag import BACKFILL, LAGGING, LagMonitor
 from harness.scenarios.probe import Mail, Probe
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.transport.vxp import MessageType
@@ -223,3 +223,20 @@ def test_a_host_that_gives_no_samples_past_a_failure_counts_as_stalled() -> None
     t0 = time.monotonic()
     assert monitor.worst_between(end - 4, end) > 5
     assert time.monotonic() - t0 < 5
+
+
+def test_the_judge_reads_back_a_minute_before_the_start_and_finds_samples_read_late() -> None:
+    """Issue 28: every failure's judge scanned the whole hour of samples (seven sources at ten a second), a
+    twentieth of the harness' CPU at 256 agencies. It now reads back from the newest to a minute before the
+    scenario's start, which holds because a sample older than that when read is dropped."""
+    now = time.time()
+    monitor = LagMonitor()
+    monitor._recent.extend((now - 3000 + i * 0.01, 2.0) for i in range(10_000))  # long before: never scanned
+    for i in range(1000):
+        monitor._add(now - 4 + i * 0.003, 0.01)
+    monitor._add(now - 8, 1.4)  # a host read late: its stall comes after newer samples
+    monitor._add(now - BACKFILL - 1, 3.0)  # too old when read
+    assert monitor.report().samples == 1001
+    assert monitor.worst_between(now - 9, now) == 1.4
+    assert monitor.worst_between(now - 4, now) == 0.01
+    assert monitor.worst_between(now - 3100, now - 2900) == 2.0, "an old span is still judged, by reading further"

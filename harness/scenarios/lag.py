@@ -26,6 +26,10 @@ import httpx
 TICK = 0.1
 HISTORY = 3600.0
 """Seconds of samples kept for `worst_between` (longer than any compressed scenario)."""
+BACKFILL = 60.0
+"""Oldest a source's sample may be when it is read (seconds); older ones are dropped. A source keeps a minute
+of samples and is read every FOLLOW seconds, so only a source unreachable for a minute loses any, and
+`worst_between` reads back only to this far before a scenario's start instead of the whole history."""
 LAGGING = 0.25
 """Seconds of overshoot from which the machine counts as lagging: an eighth of the tightest compressed
 deadline (hỏa tốc, 2 s)."""
@@ -131,6 +135,8 @@ class LagMonitor:
         return max([self.own, *self._hosts])
 
     def _add(self, at: float, lag: float) -> None:
+        if at < time.time() - BACKFILL:
+            return
         with self._lock:
             self._recent.append((at, lag))
             self._samples += 1
@@ -177,11 +183,14 @@ class LagMonitor:
         none did). A sample is taken when the late wake-up finally happens, so a stall that began before `end`
         is stamped after it; each host's samples are first read up to `end` (`catch_up`)."""
         self.catch_up(end)
+        worst = 0.0
         with self._lock:
-            return max(
-                (lag for at, lag in self._recent if at >= start and at - lag - self.tick <= end),
-                default=0.0,
-            )
+            for at, lag in reversed(self._recent):  # newest first: samples are added at most BACKFILL late
+                if at < start - BACKFILL:
+                    break
+                if at >= start and at - lag - self.tick <= end:
+                    worst = max(worst, lag)
+        return worst
 
     def catch_up(self, end: float, timeout: float = 3.0) -> None:
         """Read the sources until each has a sample stamped after `end`: the follower reads only every
