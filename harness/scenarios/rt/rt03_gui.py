@@ -47,7 +47,9 @@ def outbound_received(ctx: ScenarioContext) -> dict[str, Mail]:
     got: dict[str, Mail] = {}
     announce(ctx, f"{out.doc_type or 'văn bản'} của hệ thống đến nơi nhận", ctx.deadlines.fetch)
     for probe in out.recipients:
-        mails = probe.wait(documents_from(sut, out.since, out.document_id), ctx.deadlines.fetch)
+        mails = probe.wait(
+            documents_from(sut, out.since, out.document_id), ctx.deadlines.fetch, poll=ctx.deadlines.poll
+        )
         if not mails:
             raise ctx.fail(
                 "RT-03",
@@ -127,7 +129,7 @@ def nothing_sent(ctx: ScenarioContext) -> None:
     out = outbound_of(ctx)
     sut = sut_id_of(ctx)
     for probe in out.recipients:
-        mails = probe.wait(documents_from(sut, out.since), ctx.deadlines.quiet)
+        mails = probe.wait(documents_from(sut, out.since), ctx.deadlines.quiet, poll=ctx.deadlines.poll)
         if mails:
             ctx.save_evidence(f"{mails[0].doc_id}.edxml", mails[0].data)
             raise ctx.fail(
