@@ -17,7 +17,7 @@ from harness.scenarios.lag import BACKFILL, LAGGING, LagMonitor
 from harness.scenarios.probe import Mail, Probe
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.transport.vxp import MessageType
-from harness.trial.campaign import _void_if_lagged
+from harness.trial.campaign import _void_if_lagged, round_parallel
 from simulators.loop_lag import LoopLag
 
 
@@ -240,3 +240,11 @@ def test_the_judge_reads_back_a_minute_before_the_start_and_finds_samples_read_l
     assert monitor.worst_between(now - 9, now) == 1.4
     assert monitor.worst_between(now - 4, now) == 0.01
     assert monitor.worst_between(now - 3100, now - 2900) == 2.0, "an old span is still judged, by reading further"
+
+
+def test_rounds_of_voided_failures_run_fewer_agencies_at_once() -> None:
+    """Issue 28: 776 scenarios voided at 256 agencies ran again 32 at a time, loaded the machine as much as the
+    first run did and were voided again 248 times, then 141, and 66 stayed harness errors."""
+    assert [round_parallel(32, r, 0) for r in range(3)] == [16, 8, 4]
+    assert [round_parallel(32, r, 1) for r in range(4)] == [32, 16, 8, 4], "--retries rounds keep the first's"
+    assert round_parallel(1, 2, 0) == 1
