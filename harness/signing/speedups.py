@@ -1,4 +1,4 @@
-"""Faster equivalents of two pyHanko/asn1crypto internals every verification runs through, installed by the
+"""Faster equivalents of pyHanko/asn1crypto internals every verification runs through, installed by the
 signing adapter when it is imported. Each keeps the original's result (and its errors) exactly; tests compare them.
 """
 
@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import binascii
 import functools
+import os
 import re
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils import generic, misc
 
 _HEX_ONLY = re.compile(rb"[0-9A-Fa-f]*")
 _PDF_WHITESPACE = b" \n\r\t\f\x00"
@@ -45,6 +46,99 @@ def _read_hex_string(stream: Any) -> Any:
     return generic.pdf_string(binascii.unhexlify(digits))
 
 
+_NOT_WHITESPACE = re.compile(rb"[^ \n\r\t\f\x00]")
+_slow_read_non_whitespace: Any = misc.read_non_whitespace
+_slow_read_until_class: Any = misc._read_until_class
+_slow_decode_name: Any = generic._decode_name
+_PLAIN_NAME = re.compile(b"[" + bytes(c for c in range(0x21, 0x7F) if c not in b"()<>[]{}/%#") + b"]*")
+
+
+def _read_non_whitespace(stream: Any, seek_back: bool = False, allow_eof: bool = False) -> bytes:
+    """pyHanko's skip to the next token, finding it in a chunk: the original reads one byte per call, before
+    every object, key and array element of every PDF object read (a signed document is read whole by the
+    difference analysis). A comment, the end of the file or a long run of whitespace goes to the original."""
+    start = stream.tell()
+    chunk: bytes = stream.read(64)
+    found = _NOT_WHITESPACE.search(chunk)
+    if found is None or chunk[found.start()] == 0x25:  # '%'
+        stream.seek(start)
+        return bytes(_slow_read_non_whitespace(stream, seek_back, allow_eof))
+    at = found.start()
+    stream.seek(start + at + (0 if seek_back else 1))
+    return chunk[at : at + 1]
+
+
+@functools.lru_cache(maxsize=16)
+def _class_pattern(class_chars: bytes) -> re.Pattern[bytes]:
+    return re.compile(b"[" + b"".join(re.escape(bytes((c,))) for c in class_chars) + b"]")
+
+
+def _read_until_class(class_chars: bytes, stream: Any, maxchars: int | None = None) -> tuple[bytes, bool]:
+    """pyHanko's token reader (names, numbers, keywords), a chunk at a time instead of a byte per generator
+    step; it consumes the stopping byte as the original does. A bounded read goes to the original."""
+    if maxchars is not None:
+        return tuple(_slow_read_until_class(class_chars, stream, maxchars))
+    pattern = _class_pattern(class_chars)
+    parts: list[bytes] = []
+    size = 64
+    while True:
+        chunk = stream.read(size)
+        if not chunk:
+            return b"".join(parts), True
+        found = pattern.search(chunk)
+        if found is not None:
+            at = found.start()
+            parts.append(chunk[:at])
+            stream.seek(at + 1 - len(chunk), os.SEEK_CUR)
+            return b"".join(parts), False
+        parts.append(chunk)
+        size = min(size * 4, 65536)
+
+
+_WS = rb"[ \n\r\t\f\x00]"
+_NUMBERS = re.compile(rb"\[(?:" + _WS + rb"*[+-]?(?:\d+\.?\d*|\.\d+)(?=[ \n\r\t\f\x00\]]))*" + _WS + b"*")
+_NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
+_slow_read_array: Any = generic.ArrayObject.read_from_stream
+_float: Any = generic.FloatObject
+_int: Any = generic.NumberObject
+
+
+def _read_array(stream: Any, container_ref: Any, in_content_stream: Any = generic.ContentOpReading.NO) -> Any:
+    """An array of plain numbers (a font's /Widths, a /MediaBox, a /ByteRange) read with one pattern match: the
+    original reads each element through the general object reader, a few calls per byte. Anything else in the
+    array (a reference, a name, a comment, an odd number) goes to the original, from the array's start."""
+    start = stream.tell()
+    size = 512
+    while True:
+        chunk = stream.read(size)
+        found = _NUMBERS.match(chunk)
+        if found is None:
+            break
+        end = found.end()
+        if chunk[end : end + 1] == b"]":
+            array = generic.ArrayObject()
+            for number in _NUMBER.findall(chunk, 1, end):
+                item = _float(number.decode("ascii")) if b"." in number else _int(number)
+                item.container_ref = container_ref
+                array.append(item)
+            stream.seek(start + end + 1)
+            return array
+        if len(chunk) < size or end < len(chunk) - 64 or size >= 1 << 20:
+            break
+        stream.seek(start)
+        size *= 8
+    stream.seek(start)
+    return _slow_read_array(stream, container_ref, in_content_stream=in_content_stream)
+
+
+def _decode_name(name_bytes: bytes) -> Any:
+    """A name without escapes or bytes that need them is its ASCII text; anything else goes to the original
+    (which expands '#xx' escapes and refuses what must be escaped)."""
+    if _PLAIN_NAME.fullmatch(name_bytes):
+        return generic.NameObject("/" + name_bytes.decode("ascii"))
+    return _slow_decode_name(name_bytes)
+
+
 _slow_string_prep = asn1_x509.NameTypeAndValue._ldap_string_prep
 
 
@@ -60,7 +154,25 @@ def _cached_string_prep(self: asn1_x509.NameTypeAndValue, value: str) -> str:
     return _string_prep(value)
 
 
+_slow_name_eq = asn1_x509.Name.__eq__
+
+
+def _name_eq(self: asn1_x509.Name, other: object) -> bool:
+    """Two names with the same DER encoding are equal without preparing each attribute (RFC 5280 7.1 equality
+    is reflexive); pyHanko compares the signer's issuer with every certificate of a signature, and in one PKI
+    equal names are almost always encoded alike. Different encodings go to the original."""
+    if isinstance(other, asn1_x509.Name) and self.dump() == other.dump():
+        return True
+    return bool(_slow_name_eq(self, other))
+
+
 def install() -> None:
     """Put the faster equivalents in place (idempotent)."""
     generic.read_hex_string_from_stream = _read_hex_string
+    misc.read_non_whitespace = _read_non_whitespace
+    vars(generic)["read_non_whitespace"] = _read_non_whitespace  # imported by name there
+    misc._read_until_class = _read_until_class
+    generic._decode_name = _decode_name
+    generic.ArrayObject.read_from_stream = staticmethod(_read_array)  # type: ignore[method-assign]
     asn1_x509.NameTypeAndValue._ldap_string_prep = _cached_string_prep
+    asn1_x509.Name.__eq__ = _name_eq

@@ -1,0 +1,209 @@
+"""The faster PDF tokenizer pieces and name comparison the signing adapter gives pyHanko and asn1crypto
+(harness/signing/speedups.py): for every input, the same objects, stream position and errors as the originals;
+a whole signed document and a report read the same object for object; and verification still fails a
+tampered document."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils import generic, misc
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+import harness.signing.adapter  # noqa: F401  (importing the adapter installs the speedups)
+from harness.edxml.factory import organization
+from harness.pdf import make_spec, render
+from harness.pki import AgencyEntry, TestPki, load_or_build
+from harness.signing import speedups
+from harness.signing.documents import signed_pilot_document
+from harness.signing.verify import TrustConfig, verify_pdf
+
+SENDER = "000.00.00.H41"
+AGENCIES = [AgencyEntry(SENDER, "UBND tỉnh Nghệ An", "Lê Văn Chính", "Chủ tịch")]
+
+
+def outcome(call: Callable[[io.BytesIO], Any], data: bytes) -> tuple[Any, ...]:
+    """What a reader gives for `data`: its value (or error type), where it left the stream and what follows."""
+    stream = io.BytesIO(data)
+    try:
+        value: Any = call(stream)
+    except Exception as exc:  # the error's type is part of the contract
+        return ("error", type(exc).__name__)
+    return (canonical(value), stream.tell(), stream.read())
+
+
+def canonical(value: Any) -> Any:
+    """A comparable form of a pyHanko object: its type and value, all the way down."""
+    if isinstance(value, generic.StreamObject):
+        return ("stream", canonical(dict(value)), value.encoded_data)
+    if isinstance(value, dict):
+        return (type(value).__name__, sorted((k, canonical(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return (type(value).__name__, [canonical(v) for v in value])
+    if isinstance(value, generic.IndirectObject):
+        return ("ref", value.idnum, value.generation)
+    if isinstance(value, Decimal):
+        return (type(value).__name__, str(value))
+    return (type(value).__name__, value)
+
+
+WHITESPACE_CASES = [
+    b"   /Name",
+    b"\n\r\t\f\x00x",
+    b"x",
+    b"",
+    b"    ",
+    b"  % a comment\n  /After",
+    b"%only a comment",
+    b" " * 200 + b"]",  # longer than one chunk
+]
+
+
+@pytest.mark.parametrize("data", WHITESPACE_CASES)
+@pytest.mark.parametrize("seek_back", [False, True])
+@pytest.mark.parametrize("allow_eof", [False, True])
+def test_read_non_whitespace_matches_pyhanko(data: bytes, seek_back: bool, allow_eof: bool) -> None:
+    def fast(s: io.BytesIO) -> Any:
+        return speedups._read_non_whitespace(s, seek_back, allow_eof)
+
+    def slow(s: io.BytesIO) -> Any:
+        return speedups._slow_read_non_whitespace(s, seek_back, allow_eof)
+
+    assert outcome(fast, data) == outcome(slow, data)
+
+
+UNTIL_CASES = [b"Name rest", b"Name/Next", b"Type>>", b"abc", b"", b"x" * 5000 + b" end", b"12.5]", b"R\n"]
+CLASSES = [misc.PDF_WHITESPACE, misc.PDF_WHITESPACE + misc.PDF_DELIMITERS]
+
+
+@pytest.mark.parametrize("data", UNTIL_CASES)
+@pytest.mark.parametrize("classes", CLASSES)
+def test_read_until_class_matches_pyhanko(data: bytes, classes: bytes) -> None:
+    def fast(s: io.BytesIO) -> Any:
+        return speedups._read_until_class(classes, s)
+
+    def slow(s: io.BytesIO) -> Any:
+        return speedups._slow_read_until_class(classes, s)
+
+    assert outcome(fast, data) == outcome(slow, data)
+
+
+@pytest.mark.parametrize("data", [b"Type", b"", b"A#20B", b"F1+0", b"caf\xc3\xa9", b"Bad#zz", b"Bad#2", b"a\x7fb"])
+def test_decode_name_matches_pyhanko(data: bytes) -> None:
+    assert outcome(lambda _: speedups._decode_name(data), b"") == outcome(
+        lambda _: speedups._slow_decode_name(data), b""
+    )
+
+
+ARRAY_CASES = [
+    b"[ 0 0 595.2756 841.8898 ] rest",
+    b"[1 2 3]",
+    b"[]",
+    b"[ ]x",
+    b"[-1 +2 .5 5. -.25 007]",
+    b"[ 2 0 R ]",
+    b"[1 2 0 R 3]",
+    b"[/Name 1]",
+    b"[1/Name]",
+    b"[1-2]",
+    b"[1.2.3]",
+    b"[1 % comment\n 2]",
+    b"[[1 2] [3 4]]",
+    b"[(a string) 1]",
+    b"[1 2 3",  # never closed
+    b"[" + b" 600.0977" * 3000 + b" ]after",  # longer than the first chunk
+    b"x[1]",
+]
+
+
+@pytest.mark.parametrize("data", ARRAY_CASES)
+def test_read_array_matches_pyhanko(data: bytes) -> None:
+    ref: Any = generic.TrailerReference(None)  # type: ignore[no-untyped-call]
+
+    def fast(s: io.BytesIO) -> Any:
+        return speedups._read_array(s, ref)
+
+    def slow(s: io.BytesIO) -> Any:
+        return speedups._slow_read_array(s, ref)
+
+    assert outcome(fast, data) == outcome(slow, data)
+
+
+def test_numbers_keep_their_container() -> None:
+    ref: Any = generic.TrailerReference(None)  # type: ignore[no-untyped-call]
+    array = speedups._read_array(io.BytesIO(b"[1 2.5]"), ref)
+    assert [type(x) for x in array] == [generic.NumberObject, generic.FloatObject]
+    assert all(x.container_ref is ref for x in array)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+    return load_or_build(AGENCIES, seed="test-reader-speedups", directory=tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(pki: TestPki) -> bytes:
+    sender = organization(SENDER, "UBND tỉnh Nghệ An")
+    return signed_pilot_document(pki, "Quyết định", sender, [sender], seed=3).signed_pdf
+
+
+@pytest.fixture
+def originals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """pyHanko's own readers, put back for the duration of a test."""
+    monkeypatch.setattr(misc, "read_non_whitespace", speedups._slow_read_non_whitespace)
+    monkeypatch.setattr(generic, "read_non_whitespace", speedups._slow_read_non_whitespace)
+    monkeypatch.setattr(misc, "_read_until_class", speedups._slow_read_until_class)
+    monkeypatch.setattr(generic, "_decode_name", speedups._slow_decode_name)
+    monkeypatch.setattr(generic.ArrayObject, "read_from_stream", staticmethod(speedups._slow_read_array))
+    monkeypatch.setattr(generic, "read_hex_string_from_stream", speedups._slow_hex_string)
+    yield
+
+
+def every_object(pdf: bytes) -> dict[tuple[int, int, int], Any]:
+    reader = PdfFileReader(io.BytesIO(pdf))
+    found = {}
+    for revision in range(reader.xrefs.total_revisions):
+        for ref in reader.xrefs.explicit_refs_in_revision(revision):
+            value = reader.get_historical_resolver(revision)(ref)
+            found[(revision, ref.idnum, ref.generation)] = canonical(value)
+    found[(-1, 0, 0)] = canonical(reader.trailer.flatten())
+    return found
+
+
+@pytest.mark.parametrize("which", ["rendered", "signed"])
+def test_whole_documents_read_the_same(which: str, signed_pdf: bytes, request: pytest.FixtureRequest) -> None:
+    day = date(2026, 12, 1)
+    pdf = signed_pdf if which == "signed" else render(make_spec("Công văn", SENDER, "UBND", seed=5, when=day)).pdf
+    fast = every_object(pdf)
+    request.getfixturevalue("originals")
+    assert generic.ArrayObject.read_from_stream is not speedups._read_array
+    slow = every_object(pdf)
+    assert len(fast) > 15
+    assert fast == slow
+
+
+def test_equal_names_and_different_names() -> None:
+    a = asn1_x509.Name.build({"common_name": "Lê Văn Chính", "country_name": "VN"})
+    same = asn1_x509.Name.load(a.dump())
+    other_encoding = asn1_x509.Name.build({"common_name": "lê  văn chính", "country_name": "VN"})
+    different = asn1_x509.Name.build({"common_name": "Trần Thị Bình", "country_name": "VN"})
+    assert a == same
+    assert not a != same  # noqa: SIM202 (the inequality operator is what pyHanko calls too)
+    assert (a == other_encoding) is speedups._slow_name_eq(a, other_encoding) is True  # RFC 4518: case, spaces
+    assert a != different and not speedups._slow_name_eq(a, different)
+    assert a != "not a name"
+
+
+def test_verification_still_catches_a_change_after_signing(signed_pdf: bytes, pki: TestPki) -> None:
+    trust = TrustConfig.from_pki(pki)
+    assert verify_pdf(signed_pdf, trust, sender=SENDER).findings == []
+    at = signed_pdf.index(b"/MediaBox [ 0 0 595.2756 841.8898 ]")
+    tampered = signed_pdf[:at] + b"/MediaBox [ 0 0 595.2756 841.8899 ]" + signed_pdf[at + 35 :]
+    assert tampered != signed_pdf and len(tampered) == len(signed_pdf)
+    assert {f.rule for f in verify_pdf(tampered, trust, sender=SENDER).findings}
