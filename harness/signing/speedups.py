@@ -157,12 +157,25 @@ def _cached_string_prep(self: asn1_x509.NameTypeAndValue, value: str) -> str:
 _slow_name_eq = asn1_x509.Name.__eq__
 
 
+@functools.lru_cache(maxsize=4096)
+def _name_key(der: bytes) -> str:
+    return str(asn1_x509.Name.load(der).hashable)
+
+
 def _name_eq(self: asn1_x509.Name, other: object) -> bool:
-    """Two names with the same DER encoding are equal without preparing each attribute (RFC 5280 7.1 equality
-    is reflexive); pyHanko compares the signer's issuer with every certificate of a signature, and in one PKI
-    equal names are almost always encoded alike. Different encodings go to the original."""
-    if isinstance(other, asn1_x509.Name) and self.dump() == other.dump():
-        return True
+    """RFC 5280 7.1 name equality without preparing every attribute of both names again: the same DER is
+    equal (the relation is reflexive); different comparison keys (asn1crypto's `hashable`, remembered per
+    encoding) are unequal, since equal names always have equal keys. pyHanko compares the signer's issuer with
+    every certificate of a signature. Anything else, or a name that cannot be prepared, goes to the original."""
+    if isinstance(other, asn1_x509.Name):
+        mine, theirs = self.dump(), other.dump()
+        if mine == theirs:
+            return True
+        try:
+            if _name_key(mine) != _name_key(theirs):
+                return False
+        except Exception:  # the original says what is wrong with the name
+            pass
     return bool(_slow_name_eq(self, other))
 
 
