@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 from harness.errors import LienthongError
+from harness.transport.aio import AiohttpTransport
 from harness.transport.bkav import AsyncBkavClient, BkavClient, BkavError, Kind, Pending
 from harness.transport.bkav.wire import BASE_PATH as BKAV_BASE_PATH
 from harness.transport.bkav.wire import VXP_COUNTERPART
@@ -121,7 +122,7 @@ class VxpMailbox:
     refuses = True
 
     def __init__(self, endpoint: str, system_id: str, secret: str) -> None:
-        self.client = AsyncVxpClient(endpoint, system_id, secret)
+        self.client = AsyncVxpClient(endpoint, system_id, secret, transport=AiohttpTransport())
 
     async def _call(self, make: Callable[[], Awaitable[T]]) -> T:
         try:
@@ -161,7 +162,7 @@ class BkavMailbox:
     refuses = False
 
     def __init__(self, service: str, organ_id: str, token: str) -> None:
-        self.client = AsyncBkavClient(service, organ_id, token)
+        self.client = AsyncBkavClient(service, organ_id, token, transport=AiohttpTransport())
 
     async def _call(self, make: Callable[[], Awaitable[T]]) -> T:
         try:
