@@ -248,6 +248,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         item.stash[CALL_PASSED] = bool(report.passed)
 
 
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, **_: Any) -> None:
+    """The checks left for the end run inside the test, so a failing one fails it as a step would."""
+    run = request.node.stash.get(RUN, None)
+    if run is None:
+        return
+    failure = run.settle()
+    if failure is not None:
+        raise failure
+
+
 def pytest_bdd_before_step(request: pytest.FixtureRequest, **_: Any) -> None:
     request.node.stash[STEP_STARTED] = time.monotonic()
 

@@ -60,7 +60,16 @@ def test_steps() -> Iterator[None]:
     def raising(ctx: ScenarioContext, what: str) -> None:
         raise RAISES[what]
 
-    for pattern, func in (("bước ổn", fine), ("bước ném {what}", raising)):
+    def deferring(ctx: ScenarioContext, what: str) -> None:
+        def check() -> None:
+            ctx.data["settled"] = True
+            if what != "ổn":
+                raise RAISES[what]
+
+        ctx.defer(f"kiểm tra hẹn {what}", check)
+
+    steps = (("bước ổn", fine), ("bước ném {what}", raising), ("bước hẹn {what}", deferring))
+    for pattern, func in steps:
         step = StepDef("then", pattern, func, parse.compile(pattern))
         registry.REGISTRY.insert(0, step)
         added.append(step)
@@ -94,6 +103,7 @@ def _by_runner(texts: list[str]) -> ScenarioResult:
     for text in texts:
         if run.step("then", "Thì", text) is not Outcome.PASSED:
             break
+    run.settle()
     result = run.finish()
     assert recorded == [result]
     return result
@@ -113,6 +123,8 @@ def _by_plugin(texts: list[str]) -> ScenarioResult:
             passed = False
             break
         run.step_ended("Thì", text, 0.0)
+    if run.settle() is not None:  # pytest_bdd_after_scenario raises it inside the test
+        passed = False
     result = run.finish(passed)
     assert recorded == [result]
     return result
@@ -154,3 +166,31 @@ def test_a_scenario_stays_not_run_when_a_step_does_not_apply_even_though_pytest_
     run.step_ended("Thì", "bước ổn", 0.0)
     run.step_ended("Thì", "bước cần trục mô phỏng", 0.0, RAISES["skip"])
     assert run.finish(False).outcome is Outcome.NOT_RUN
+
+
+@pytest.mark.usefixtures("test_steps")
+@pytest.mark.parametrize("what", sorted(RAISES))
+def test_a_check_left_for_the_end_runs_after_the_last_step_and_can_fail_the_scenario(what: str) -> None:
+    texts = ["bước hẹn " + what, "bước ổn"]
+    by_runner, by_plugin = _by_runner(texts), _by_plugin(texts)
+    assert _statement(by_runner) == _statement(by_plugin)
+    expected, message = outcome_of(RAISES[what])
+    assert by_runner.outcome is expected and by_runner.message_vi == message
+    assert [(s.keyword, s.text) for s in by_runner.steps] == [
+        ("Thì", "bước hẹn " + what),
+        ("Thì", "bước ổn"),
+        ("Sau cùng", "kiểm tra hẹn " + what),
+    ]
+    assert by_runner.steps[-1].outcome is expected
+
+
+@pytest.mark.usefixtures("test_steps")
+def test_checks_left_for_the_end_pass_quietly_and_are_skipped_after_a_failed_step() -> None:
+    passed = _by_runner(["bước hẹn ổn", "bước ổn"])
+    assert passed.outcome is Outcome.PASSED and passed.steps[-1].outcome is Outcome.PASSED
+    world, _ = _world()
+    run = _open(world)
+    for text in ("bước hẹn check", "bước ném world"):
+        run.step("then", "Thì", text)
+    assert run.settle() is None and "settled" not in run.ctx.data
+    assert run.finish().message_vi == "Không có cơ quan 000.00.99.H41."

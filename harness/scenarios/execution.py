@@ -26,6 +26,10 @@ SCENARIO_ID = re.compile(r"^(RT|AX)-\d\d$")
 """The run-test item a scenario belongs to, one of its tags."""
 
 
+SETTLE_KEYWORD = "Sau cùng"
+"""The keyword a check run after the last step is recorded under."""
+
+
 def scenario_id_of(tags: Iterable[str]) -> str:
     """RT-05 or AX-03 from a scenario's tags ("" when it has none)."""
     return next((t for t in tags if SCENARIO_ID.match(t)), "")
@@ -110,6 +114,21 @@ class ScenarioRun:
             self.stopped = True
             self.result.outcome, self.result.message_vi = outcome, message
         return outcome
+
+    def settle(self) -> BaseException | None:
+        """Run the checks the steps left for the end (`ScenarioContext.defer`) once every step has passed, each
+        recorded as a step of its own; returns the first one's exception, if any (pytest raises it)."""
+        while self.ctx.deferred and not self.stopped:
+            text, check = self.ctx.deferred.pop(0)
+            t0 = time.monotonic()
+            try:
+                check()
+            except Exception as exc:
+                self.step_ended(SETTLE_KEYWORD, text, time.monotonic() - t0, exc)
+                return exc
+            self.step_ended(SETTLE_KEYWORD, text, time.monotonic() - t0)
+        self.ctx.deferred.clear()
+        return None
 
     def finish(self, passed: bool | None = True) -> ScenarioResult:
         """Close the context and record the result once. `passed` is what the caller saw outside the

@@ -124,6 +124,7 @@ def run_scenario(
     for kind, text in scenario.steps:
         if run.step(kind, KEYWORD_VI[kind], text) is not Outcome.PASSED:
             break
+    run.settle()
     return run.finish()
 
 

@@ -57,11 +57,16 @@ def outbound_received(ctx: ScenarioContext) -> dict[str, Mail]:
                 f"trong {ctx.deadlines.fetch:g} giây.",
             )
         got[probe.organ_id] = mails[0]
-    time.sleep(ctx.deadlines.poll * 3)
-    for probe in out.recipients:
-        again = probe.find(documents_from(sut, out.since, got[probe.organ_id].document_id))
-        if len(again) > 1:
-            raise ctx.fail("RT-03", f"{probe.organ_id} nhận cùng một văn bản {len(again)} lần.")
+    settled = time.monotonic() + ctx.deadlines.poll * 3
+
+    def once_each() -> None:
+        time.sleep(max(0.0, settled - time.monotonic()))
+        for probe in out.recipients:
+            again = probe.look(documents_from(sut, out.since, got[probe.organ_id].document_id), poll=ctx.deadlines.poll)
+            if len(again) > 1:
+                raise ctx.fail("RT-03", f"{probe.organ_id} nhận cùng một văn bản {len(again)} lần.")
+
+    ctx.defer("mỗi nơi nhận chỉ nhận văn bản một lần", once_each)
     if out.document_id is None:
         out.document_id = next(iter(got.values())).document_id
     ctx.data["outbound_mail"] = got
