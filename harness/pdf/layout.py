@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -22,7 +23,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -65,9 +66,20 @@ SIGNATURE_WIDTH: float = 60 * mm
 SEAL_DIAMETER: float = 36 * mm
 
 
+FLATE_LEVEL = 1
+"""zlib level of every stream reportlab compresses. At its default (6) compressing the three embedded font subsets
+took 7 of the 20 ms a document takes to render; level 1 takes a third of that for files about 3 % larger."""
+
+
+def _flate(self: pdfdoc.PDFStreamFilterZCompress, text: str | bytes) -> bytes:
+    return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+
 @cache
 def register_fonts() -> None:
-    """Register the vendored DejaVu Serif TTFs with reportlab (embedded as subsets when used)."""
+    """Register the vendored DejaVu Serif TTFs with reportlab (embedded as subsets when used), and set the
+    compression of the streams it writes (every document and report renders through here first)."""
+    pdfdoc.PDFStreamFilterZCompress.encode = _flate
     pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSerif.ttf")))
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSerif-Bold.ttf")))
     pdfmetrics.registerFont(TTFont(ITALIC, str(FONT_DIR / "DejaVuSerif-Italic.ttf")))
