@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from harness.transport.aio import AiohttpTransport
 from harness.transport.vxp.client import AsyncVxpClient
 from harness.transport.vxp.models import VxpError
 from harness.transport.vxp.wire import ErrorCode, MessageType, Operation, ascii_text
@@ -37,7 +38,9 @@ class Relay:
     def __init__(self, axis: Axis, upstream: UpstreamSpec) -> None:
         self.axis = axis
         self.upstream = upstream
-        self.client = AsyncVxpClient(upstream.endpoint, upstream.system_id, upstream.secret, timeout=30.0)
+        self.client = AsyncVxpClient(
+            upstream.endpoint, upstream.system_id, upstream.secret, timeout=30.0, transport=AiohttpTransport()
+        )
         self.tasks: list[asyncio.Task[None]] = []
         self.pull_wakeup = asyncio.Event()
 
