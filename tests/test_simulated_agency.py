@@ -140,6 +140,30 @@ def test_a_document_is_filed_as_its_envelope_once_checked_and_not_kept_in_the_qu
         assert package.document_id == doc and package.attachments == [] and len(kept) < 10_000
 
 
+def test_a_received_document_is_parsed_once_after_its_fetch(
+    sim: Simulation, pki: TestPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk's parse serves the 01 status and the signature check (each parse of a whole package was
+    repeated by the clerk, the outbox and the checker, a tenth of a host's CPU at a province's size)."""
+    from simulators.agency import checks, clerk, outbox
+
+    whole: list[str] = []
+    real = parse_package
+
+    def counting(data: bytes, **kw: object) -> object:
+        package = real(data, **kw)  # type: ignore[arg-type]
+        if isinstance(package, m.EdocPackage) and package.attachments:
+            whole.append(package.document_id or "")
+        return package
+
+    for module in (checks, clerk, outbox):
+        monkeypatch.setattr(module, "parse_package", counting)
+    s, r, doc = exchange(sim, pki, tmp_path, A, B)
+    assert codes(s, doc) == ["01", "03", "04", "05", "06"]
+    assert [(x["verdict"], x["state"]) for x in r.store.registrations()] == [("ok", "completed")]
+    assert whole == [doc] and r.parsed == {}  # the clerk's one parse; nothing left behind
+
+
 def test_conformant_exchange_across_provinces(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
     s, _, doc = exchange(sim, pki, tmp_path, A, C)
     assert codes(s, doc) == ["01", "03", "04", "05", "06"]

@@ -60,11 +60,12 @@ class Checks(AgencyState):
         """The signature checks after 01 (EDX rules were checked at fetch time). A MUST finding
         plans the automatic 02 (unless the profile accepts unsigned documents); auto mode plans 03
         otherwise."""
+        parsed = self.parsed.pop(registration_id, None)
         reg = self.store.registration(registration_id)
         if reg is None or reg["verdict"] != "pending":
             return
         findings = ""
-        package = parse_package(bytes(reg["package"]), strict=False)
+        package = parsed or parse_package(bytes(reg["package"]), strict=False)
         assert isinstance(package, m.EdocPackage)
         key = _verification_key(self.trust_id, package)
         sig = _VERIFIED.get(key)

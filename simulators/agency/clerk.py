@@ -111,6 +111,7 @@ class Clerk(Inbox, Outbox):
                 self.store.dequeue(row["id"])
                 if self.behaviour.sends_01:
                     self.store.queue_status(reg, "01", STATUS_DESCRIPTIONS["01"])
+            self.remember_parsed(reg, package)
             await self._flush()
         log.info("%s: registered %s from %s", self.organ_id, document_id, sender)
         self.to_check.set()

@@ -27,7 +27,7 @@ def wrap_status(data: bytes) -> bytes:
 
 class Outbox(AgencyState):
     def _status_bytes(self, row: Row) -> bytes:
-        document = parse_package(bytes(row["package"]), strict=False)
+        document = self.parsed.get(row["registration_id"]) or parse_package(bytes(row["package"]), strict=False)
         assert isinstance(document, m.EdocPackage)
         status = status_for(document, self.organ, row["code"], row["description"])
         status.description = row["description"]  # may be empty: the faulty "reject without reason"
