@@ -27,20 +27,13 @@ from harness.pdf import (
     UnknownDocType,
     date_vi,
     doc_type,
+    layout,
     make_spec,
     render,
     seal_png,
     signature_png,
 )
-from harness.pdf.layout import (
-    FLATE_LEVEL,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-)
+from harness.pdf.layout import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH
 from tests.conftest import require_tool
 
 WHEN = date(2026, 11, 22)
@@ -475,4 +468,4 @@ def test_rendering_uses_reportlabs_accelerator_and_fast_compression() -> None:
     start = pdf.index(b"stream\n", pdf.index(b"/Length1")) + len(b"stream\n")
     compressed = pdf[start : pdf.index(b"endstream", start)].rstrip(b"\r\n")
     font = zlib.decompress(compressed)
-    assert len(font) == int(streams[0]) and compressed == zlib.compress(font, FLATE_LEVEL)
+    assert len(font) == int(streams[0]) and compressed == zlib.compress(font, layout.FLATE_LEVEL)
