@@ -83,3 +83,14 @@ def test_a_second_copy_within_the_window_fails_at_the_end(second_after: float | 
     else:
         with pytest.raises(StepFailure, match="nhận cùng một văn bản 2 lần"):
             check()
+
+
+@pytest.mark.usefixtures("parsed")
+def test_a_probe_looks_at_the_worlds_cadence_unless_told_otherwise() -> None:
+    """Waiters no longer pass the look interval at each call: the world gives its probes `Deadlines.poll`."""
+    mailbox = Mailbox()
+    probe = Probe(m.Organization(organ_id="000.00.98.H41"), mailbox, poll=30.0)  # type: ignore[arg-type]
+    assert probe.look(lambda mail: True) == []  # the first look collects
+    mailbox.deliver("axis-1")
+    assert probe.look(lambda mail: True) == []  # within 30 s of the last: not again
+    assert len(probe.look(lambda mail: True, poll=0.0)) == 1  # a call may still say otherwise

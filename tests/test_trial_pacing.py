@@ -231,7 +231,7 @@ def test_the_judge_reads_back_a_minute_before_the_start_and_finds_samples_read_l
     scenario's start, which holds because a sample older than that when read is dropped."""
     now = time.time()
     monitor = LagMonitor()
-    monitor._recent.extend((now - 3000 + i * 0.01, 2.0) for i in range(10_000))  # long before: never scanned
+    monitor._recent.extend((now - 3000 + i * 0.01, 2.0) for i in range(10_000))  # read only for a span that old
     for i in range(1000):
         monitor._add(now - 4 + i * 0.003, 0.01)
     monitor._add(now - 8, 1.4)  # a host read late: its stall comes after newer samples

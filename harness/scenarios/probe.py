@@ -73,6 +73,7 @@ class Probe:
         *,
         role: str = "",
         horizon: Callable[[], float] | None = None,
+        poll: float = 0.25,
     ) -> None:
         assert organ.organ_id is not None
         self.organ = organ
@@ -85,6 +86,8 @@ class Probe:
         self._last_collect = 0.0
         self.horizon = horizon
         """Mail received before horizon() concerns no running scenario and is dropped (None: kept all)."""
+        self.poll = poll
+        """How often waiters look (the world's `Deadlines.poll`) unless a call says otherwise."""
         self._pruned = 0.0
 
     def __repr__(self) -> str:
@@ -151,15 +154,16 @@ class Probe:
         with self._lock:
             return [x for x in self.mail if predicate(x)]
 
-    def look(self, predicate: Callable[[Mail], bool], *, poll: float = 0.25) -> list[Mail]:
-        """Collect (unless someone just did) and return what matches now."""
-        self.collect(max_age=poll)
+    def look(self, predicate: Callable[[Mail], bool], *, poll: float | None = None) -> list[Mail]:
+        """Collect (unless someone did within the last `poll` seconds) and return what matches now."""
+        self.collect(max_age=self.poll if poll is None else poll)
         return self.find(predicate)
 
     def wait(
-        self, predicate: Callable[[Mail], bool], timeout: float, *, count: int = 1, poll: float = 0.25
+        self, predicate: Callable[[Mail], bool], timeout: float, *, count: int = 1, poll: float | None = None
     ) -> list[Mail]:
         """Collect until `count` matching mails are here or `timeout` passes; returns what matched."""
+        poll = self.poll if poll is None else poll
         deadline = time.monotonic() + timeout
         while True:
             found = self.find(predicate)

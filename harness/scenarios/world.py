@@ -255,5 +255,7 @@ class World:
                 mailbox = open_sync_mailbox(
                     agency.protocol, agency.endpoint, agency.system_id, agency.id, agency.secret
                 )
-                self._probes[organ_id] = Probe(agency.organization(), mailbox, role=role, horizon=self.horizon)
+                self._probes[organ_id] = Probe(
+                    agency.organization(), mailbox, role=role, horizon=self.horizon, poll=self.deadlines.poll
+                )
             return self._probes[organ_id]

@@ -107,7 +107,7 @@ def expect_burst_delivered_once(ctx: ScenarioContext) -> None:
         return documents_from(sender.organ_id, since)(mail) and mail.document_id in wanted
 
     with axis_errors(ctx, AX09, f"{who(ctx, receiver)} tải hộp thư"):
-        receiver.wait(ours, ctx.deadlines.fetch, count=len(wanted), poll=ctx.deadlines.poll)
+        receiver.wait(ours, ctx.deadlines.fetch, count=len(wanted))
         receiver.collect()
     counts: dict[str, int] = dict.fromkeys(burst.document_ids, 0)
     for mail in receiver.find(ours):

@@ -47,9 +47,7 @@ def outbound_received(ctx: ScenarioContext) -> dict[str, Mail]:
     got: dict[str, Mail] = {}
     announce(ctx, f"{out.doc_type or 'văn bản'} của hệ thống đến nơi nhận", ctx.deadlines.fetch)
     for probe in out.recipients:
-        mails = probe.wait(
-            documents_from(sut, out.since, out.document_id), ctx.deadlines.fetch, poll=ctx.deadlines.poll
-        )
+        mails = probe.wait(documents_from(sut, out.since, out.document_id), ctx.deadlines.fetch)
         if not mails:
             raise ctx.fail(
                 "RT-03",
@@ -62,7 +60,7 @@ def outbound_received(ctx: ScenarioContext) -> dict[str, Mail]:
     def once_each() -> None:
         time.sleep(max(0.0, settled - time.monotonic()))
         for probe in out.recipients:
-            again = probe.look(documents_from(sut, out.since, got[probe.organ_id].document_id), poll=ctx.deadlines.poll)
+            again = probe.look(documents_from(sut, out.since, got[probe.organ_id].document_id))
             if len(again) > 1:
                 raise ctx.fail("RT-03", f"{probe.organ_id} nhận cùng một văn bản {len(again)} lần.")
 
@@ -134,7 +132,7 @@ def nothing_sent(ctx: ScenarioContext) -> None:
     out = outbound_of(ctx)
     sut = sut_id_of(ctx)
     for probe in out.recipients:
-        mails = probe.wait(documents_from(sut, out.since), ctx.deadlines.quiet, poll=ctx.deadlines.poll)
+        mails = probe.wait(documents_from(sut, out.since), ctx.deadlines.quiet)
         if mails:
             ctx.save_evidence(f"{mails[0].doc_id}.edxml", mails[0].data)
             raise ctx.fail(

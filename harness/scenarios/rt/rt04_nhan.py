@@ -155,7 +155,7 @@ def registered_once(ctx: ScenarioContext, document_id: str | None = None, rule: 
     document_id = document_id or inbound.document_id
     sender = inbound.probe.organ_id
     settle(ctx, document_id, sender)
-    arrivals = inbound.probe.look(statuses_for(document_id, sut, "01"), poll=ctx.deadlines.poll)
+    arrivals = inbound.probe.look(statuses_for(document_id, sut, "01"))
     if len(arrivals) > 1:
         raise ctx.fail(rule, f"Hệ thống trả trạng thái 01 {len(arrivals)} lần cho cùng văn bản {document_id}.")
     count = registrations(ctx, document_id, sender)
@@ -174,9 +174,7 @@ def status_arrives(
     announce(ctx, f"trạng thái {code} của hệ thống cho văn bản {inbound.document_id}", limit)
     dog = Watchdog(ctx, code=code)
     match = statuses_for(inbound.document_id, sut, code)
-    mails, reason = wait_watched(
-        lambda: inbound.probe.look(match, poll=ctx.deadlines.poll), limit, ctx.deadlines.poll, dog
-    )
+    mails, reason = wait_watched(lambda: inbound.probe.look(match), limit, ctx.deadlines.poll, dog)
     if not mails:
         seen = [x.status_code for x in inbound.probe.find(statuses_for(inbound.document_id, sut))]
         detail = f"; đã nhận: {', '.join(seen)}" if seen else "; không nhận được trạng thái nào"

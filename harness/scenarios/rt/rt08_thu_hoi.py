@@ -55,5 +55,5 @@ def recall_arrives(ctx: ScenarioContext) -> None:
         def is_recall(x: Mail) -> bool:
             return documents_from(sut, since)(x) and x.business_type == "1" and x.reference == out.document_id
 
-        if not probe.wait(is_recall, ctx.deadlines.fetch, poll=ctx.deadlines.poll):
+        if not probe.wait(is_recall, ctx.deadlines.fetch):
             raise ctx.fail("RT-08", f"{probe.organ_id} không nhận được yêu cầu thu hồi văn bản {out.document_id}.")

@@ -75,9 +75,7 @@ def broken_refused(ctx: ScenarioContext) -> None:
             match = statuses_for(readable.document_id or "", sut, "02")
             dog = Watchdog(ctx, code="02", document=(readable.document_id or "", probe.organ_id))
             limit = ctx.deadlines.fetch + ctx.deadlines.status
-            rejected, _ = wait_watched(
-                lambda: probe.look(match, poll=ctx.deadlines.poll), limit, ctx.deadlines.poll, dog
-            )
+            rejected, _ = wait_watched(lambda: probe.look(match), limit, ctx.deadlines.poll, dog)
             if rejected:
                 return
         elif readable is None and ctx.require_sut().protocol == "bkav":
