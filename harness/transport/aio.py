@@ -1,9 +1,9 @@
 """An httpx transport that sends over aiohttp: the same `httpx.Request` in and `httpx.Response` out, so the
-clients, their callers and their errors stay httpx's, at a third of the CPU per call.
+clients, their callers and their errors stay httpx's, at about half the client's CPU per call.
 
 Why: a simulated agency polls the axis twice a second for as long as it is under test, and at a province's
 size the hosts make hundreds of thousands of calls; httpcore's asyncio stack (anyio, h11) cost 1.6 ms of CPU
-per poll where aiohttp's C parser and writer cost 0.5 ms (benchmarks/RESULTS.md, eleventh session). Unit tests
+per poll, this transport 0.65 ms, aiohttp alone 0.4-0.5 ms (benchmarks/RESULTS.md, eleventh session). Unit tests
 that capture requests with respx keep the clients' default transport; the simulators pass this one.
 """
 
