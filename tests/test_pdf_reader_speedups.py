@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic, misc
-from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 
 import harness.signing.adapter  # noqa: F401  (importing the adapter installs the speedups)
 from harness.edxml.factory import organization
@@ -142,6 +142,45 @@ def test_numbers_keep_their_container() -> None:
     assert all(x.container_ref is ref for x in array)
 
 
+STRING_CASES = [
+    b"(plain) rest",
+    b"()",
+    b"(a (nested (twice)) string) x",
+    b"(\\376\\377\\036\\346\\000y) /Next",  # UTF-16 in three-digit octal escapes, as in /Author
+    b"(\\n\\r\\t\\b\\f\\(\\)\\\\)",
+    b"(\\3771)",  # three digits, then a plain digit
+    b"(\\12a)",  # a two-digit escape: the original decides
+    b"(\\7)",
+    b"(\\400)",  # over 255: the original raises
+    b"(\\378)",  # '8' is a digit to the original
+    b"(\\/ \\% \\<)",  # escapes only the original knows
+    b"(line\\\r\ncontinued)",
+    b"(raw\r\nbreak)",
+    b"(unbalanced ( paren)",
+    b"(unterminated",
+    b"no paren",
+    b"(" + b"x" * 5000 + b")",  # longer than one chunk
+    b"(" + b"\\101" * 2000 + b")",
+]
+
+
+@pytest.mark.parametrize("data", STRING_CASES)
+def test_read_string_literal_matches_pyhanko(data: bytes) -> None:
+    assert outcome(speedups._read_string_literal_bytes, data) == outcome(speedups._slow_string_literal, data)
+
+
+def test_subsume_returns_plain_values_and_raises_alike(signed_pdf: bytes) -> None:
+    resolver = PdfFileReader(io.BytesIO(signed_pdf)).get_historical_resolver(0)
+    number = generic.NumberObject(7)  # type: ignore[no-untyped-call]
+    number.container_ref = generic.Reference(4, 0, None)
+    assert speedups._subsume_object(resolver, number) is number
+    orphan = generic.NameObject("/Orphan")
+    with pytest.raises(misc.PdfReadError):
+        speedups._slow_subsume(resolver, orphan)
+    with pytest.raises(misc.PdfReadError):
+        speedups._subsume_object(resolver, orphan)
+
+
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
     return load_or_build(AGENCIES, seed="test-reader-speedups", directory=tmp_path_factory.mktemp("pki"))
@@ -162,6 +201,8 @@ def originals(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(generic, "_decode_name", speedups._slow_decode_name)
     monkeypatch.setattr(generic.ArrayObject, "read_from_stream", staticmethod(speedups._slow_read_array))
     monkeypatch.setattr(generic, "read_hex_string_from_stream", speedups._slow_hex_string)
+    monkeypatch.setattr(generic, "_read_string_literal_bytes", speedups._slow_string_literal)
+    monkeypatch.setattr(HistoricalResolver, "_subsume_object", speedups._slow_subsume)
     yield
 
 

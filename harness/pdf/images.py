@@ -39,6 +39,16 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _one_ink(image: Image.Image, ink: tuple[int, int, int]) -> Image.Image:
+    """`image`'s alpha over one flat ink colour. The drawing uses a single ink, so this looks the same, but
+    resampling leaves transparent pixels black and edges mixed: kept, they doubled the size of a signed
+    PDF (the seal's colour plane alone was 89 KB compressed, a flat one is under 1 KB), and every package
+    carries them through every axis, base64 and digest."""
+    flat = Image.new("RGBA", image.size, (*ink, 255))
+    flat.putalpha(image.getchannel("A"))
+    return flat
+
+
 def _ink_texture(size: int, rng: random.Random, *, low: float, high: float) -> Image.Image:
     """An "L" mask of smooth, uneven ink density, so the stamp does not look computer-flat."""
     cells = 24
@@ -117,7 +127,7 @@ def seal_png(agency_name: str, *, size_px: int = 600) -> bytes:
     texture = _ink_texture(big, _rng("seal", name), low=0.72, high=1.0)
     canvas.putalpha(ImageChops.multiply(alpha, texture))
     out = canvas.resize((size_px, size_px), Image.Resampling.LANCZOS)
-    return _png(out)
+    return _png(_one_ink(out, SEAL_RED))
 
 
 def _densify(points: list[tuple[float, float]], step: float = 1.0) -> list[tuple[float, float]]:
@@ -246,4 +256,4 @@ def signature_png(full_name: str, *, seed: int, width_px: int = 600, height_px: 
     _stroke(draw, flourish, pen, rng)
 
     out = canvas.resize((width_px, height_px), Image.Resampling.LANCZOS)
-    return _png(out)
+    return _png(_one_ink(out, INK_BLUE))

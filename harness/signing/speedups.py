@@ -12,6 +12,7 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic, misc
+from pyhanko.pdf_utils.reader import HistoricalResolver
 
 _HEX_ONLY = re.compile(rb"[0-9A-Fa-f]*")
 _PDF_WHITESPACE = b" \n\r\t\f\x00"
@@ -131,6 +132,47 @@ def _read_array(stream: Any, container_ref: Any, in_content_stream: Any = generi
     return _slow_read_array(stream, container_ref, in_content_stream=in_content_stream)
 
 
+_STRING_PART = re.compile(rb"([^()\\]+)|\\([0-3][0-7][0-7])|\\([nrtbf()\\])|([()])")
+_ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+_slow_string_literal: Any = generic._read_string_literal_bytes
+
+
+def _read_string_literal_bytes(stream: Any) -> bytes:
+    """A literal string's bytes found in one chunk: the original reads one byte per call (a document's
+    information strings are long runs of three-digit octal escapes). Plain bytes, balanced parentheses,
+    three-digit octal escapes and the common single-character escapes are decoded here; anything else
+    (an escaped line break, a short octal escape, an unknown escape, a string longer than the chunk) goes
+    to the original, from the string's start."""
+    start = stream.tell()
+    chunk: bytes = stream.read(4096)
+    if chunk[:1] == b"(":
+        out: list[bytes] = []
+        depth, at = 1, 1
+        while True:
+            part = _STRING_PART.match(chunk, at)
+            if part is None:
+                break
+            at = part.end()
+            plain, octal, escaped, paren = part.groups()
+            if plain is not None:
+                out.append(plain)
+            elif octal is not None:
+                out.append(bytes((int(octal, 8),)))
+            elif escaped is not None:
+                out.append(_ESCAPED.get(escaped, escaped))
+            elif paren == b"(":
+                depth += 1
+                out.append(paren)
+            else:
+                depth -= 1
+                if depth == 0:
+                    stream.seek(start + at)
+                    return b"".join(out)
+                out.append(paren)
+    stream.seek(start)
+    return bytes(_slow_string_literal(stream))
+
+
 def _decode_name(name_bytes: bytes) -> Any:
     """A name without escapes or bytes that need them is its ASCII text; anything else goes to the original
     (which expands '#xx' escapes and refuses what must be escaped)."""
@@ -179,6 +221,26 @@ def _name_eq(self: asn1_x509.Name, other: object) -> bool:
     return bool(_slow_name_eq(self, other))
 
 
+_slow_subsume: Any = HistoricalResolver._subsume_object
+_COMPOSITE = (
+    generic.DecryptedObjectProxy,
+    generic.IndirectObject,
+    generic.StreamObject,
+    generic.DictionaryObject,
+    generic.ArrayObject,
+)
+
+
+def _subsume_object(self: HistoricalResolver, obj: Any) -> Any:
+    """A revision's copy of an object, returning a plain value (number, name, string) at once: the original
+    builds a reference to the value's container first and then returns the value unchanged, once for each
+    number of a font's /Widths, in every revision that the modification analysis reads (a sixth of verifying
+    a signed document). Containers, and values without a readable container (where it raises), go to it."""
+    if not isinstance(obj, _COMPOSITE) and type(getattr(obj, "container_ref", None)) is generic.Reference:
+        return obj
+    return _slow_subsume(self, obj)
+
+
 def install() -> None:
     """Put the faster equivalents in place (idempotent)."""
     generic.read_hex_string_from_stream = _read_hex_string
@@ -186,6 +248,8 @@ def install() -> None:
     vars(generic)["read_non_whitespace"] = _read_non_whitespace  # imported by name there
     misc._read_until_class = _read_until_class
     generic._decode_name = _decode_name
+    generic._read_string_literal_bytes = _read_string_literal_bytes
     generic.ArrayObject.read_from_stream = staticmethod(_read_array)  # type: ignore[method-assign]
     asn1_x509.NameTypeAndValue._ldap_string_prep = _cached_string_prep
     asn1_x509.Name.__eq__ = _name_eq
+    HistoricalResolver._subsume_object = _subsume_object  # type: ignore[method-assign]
