@@ -1,14 +1,16 @@
 """The faster PDF tokenizer pieces and name comparison the signing adapter gives pyHanko and asn1crypto
 (harness/signing/speedups.py): for every input, the same objects, stream position and errors as the originals;
-a whole signed document and a report read the same object for object; and verification still fails a
-tampered document."""
+a whole signed document and a report read the same object for object; verification still fails a
+tampered document; a remembered path validation never outlives what it depended on."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ import harness.signing.adapter  # noqa: F401  (importing the adapter installs th
 from harness.edxml.factory import organization
 from harness.pdf import make_spec, render
 from harness.pki import AgencyEntry, TestPki, load_or_build
+from harness.pki.builder import _crl
 from harness.signing import speedups
 from harness.signing.documents import signed_pilot_document
 from harness.signing.verify import TrustConfig, verify_pdf
@@ -248,3 +251,35 @@ def test_verification_still_catches_a_change_after_signing(signed_pdf: bytes, pk
     tampered = signed_pdf[:at] + b"/MediaBox [ 0 0 595.2756 841.8899 ]" + signed_pdf[at + 35 :]
     assert tampered != signed_pdf and len(tampered) == len(signed_pdf)
     assert {f.rule for f in verify_pdf(tampered, trust, sender=SENDER).findings}
+
+
+def test_path_validation_is_remembered_under_everything_it_depends_on(
+    signed_pdf: bytes, pki: TestPki, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The same certificates validated again are not validated again; other anchors or a CRL that revokes the
+    signer are other inputs, validated afresh, and give their own verdicts."""
+    calls: list[object] = []
+    real = speedups._slow_cert_usage
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(speedups, "_slow_cert_usage", counting)
+    monkeypatch.setattr(speedups, "_USAGE", {})
+    trust = TrustConfig.from_pki(pki)
+    assert verify_pdf(signed_pdf, trust, sender=SENDER).findings == []
+    first = len(calls)
+    assert first >= 2  # the person's and the agency's certificates
+    assert verify_pdf(signed_pdf, trust, sender=SENDER).findings == []
+    assert len(calls) == first
+
+    revoked = _crl(pki.ca, [pki.agency(SENDER).certificate], "test-reader-speedups", "revoked")
+    others = [c for c in trust.crls if c.issuer != pki.ca.certificate.subject]
+    with_crl = dataclasses.replace(trust, crls=[revoked, *others])
+    assert "SIG-08" in {f.rule for f in verify_pdf(signed_pdf, with_crl, sender=SENDER).findings}
+    assert len(calls) > first
+
+    other = load_or_build(AGENCIES, seed="test-reader-speedups-other", directory=tmp_path)
+    elsewhere = dataclasses.replace(trust, roots=other.trust_roots, intermediates=other.intermediates, crls=other.crls)
+    assert "SIG-06" in {f.rule for f in verify_pdf(signed_pdf, elsewhere, sender=SENDER).findings}

@@ -8,6 +8,7 @@ uses our own types and this adapter; a pyHanko upgrade touches this file and `sp
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 import threading
@@ -331,16 +332,27 @@ def validation_context(
     hard_fail: bool = True,
     retroactive: bool = False,
 ) -> ValidationContext:
-    """Offline validation: explicit anchors (never the system store, see pitfall on oscrypto)."""
-    return ValidationContext(
-        trust_roots=[asn1_cert(c) for c in roots],
-        other_certs=[asn1_cert(c) for c in intermediates],
-        crls=[asn1_crl.CertificateList.load(c.public_bytes(serialization.Encoding.DER)) for c in crls],
+    """Offline validation: explicit anchors (never the system store, see pitfall on oscrypto). The context carries
+    its inputs (`lienthong_inputs`): a certificate's path validation is remembered under them (`speedups`)."""
+    root_ders = [c.public_bytes(serialization.Encoding.DER) for c in roots]
+    other_ders = [c.public_bytes(serialization.Encoding.DER) for c in intermediates]
+    crl_ders = [c.public_bytes(serialization.Encoding.DER) for c in crls]
+    vc = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(d) for d in root_ders],
+        other_certs=[asn1_x509.Certificate.load(d) for d in other_ders],
+        crls=[asn1_crl.CertificateList.load(d) for d in crl_ders],
         allow_fetching=False,
         revocation_mode="hard-fail" if hard_fail else "soft-fail",
         moment=moment,
         retroactive_revinfo=retroactive,
     )
+    digest = hashlib.sha256()
+    for group in (root_ders, other_ders, crl_ders):
+        digest.update(len(group).to_bytes(4, "big"))
+        for der in group:
+            digest.update(hashlib.sha256(der).digest())
+    vc.lienthong_inputs = (digest.hexdigest(), moment.isoformat() if moment else None, hard_fail, retroactive)  # type: ignore[attr-defined]
+    return vc
 
 
 def open_pdf(pdf: bytes) -> PdfFileReader:

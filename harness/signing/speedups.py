@@ -5,14 +5,19 @@ signing adapter when it is imported. Each keeps the original's result (and its e
 from __future__ import annotations
 
 import binascii
+import dataclasses
 import functools
+import hashlib
 import os
 import re
+import threading
+import time
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic, misc
 from pyhanko.pdf_utils.reader import HistoricalResolver
+from pyhanko.sign.validation import generic_cms
 
 _HEX_ONLY = re.compile(rb"[0-9A-Fa-f]*")
 _PDF_WHITESPACE = b" \n\r\t\f\x00"
@@ -241,6 +246,53 @@ def _subsume_object(self: HistoricalResolver, obj: Any) -> Any:
     return _slow_subsume(self, obj)
 
 
+_slow_cert_usage: Any = generic_cms.validate_cert_usage
+USAGE_SECONDS = 60.0
+"""How long a certificate's path validation is reused: what it depends on is in its key except the clock, which
+moves a certificate out of its validity or past a CRL's next update; a minute is well inside both."""
+_USAGE: dict[tuple[Any, ...], tuple[float, Any]] = {}
+_USAGE_LOCK = threading.Lock()
+_USAGE_SIZE = 4096
+
+
+def _usage_key(cert: Any, vc: Any, usage: Any) -> tuple[Any, ...] | None:
+    inputs = getattr(vc, "lienthong_inputs", None)
+    if inputs is None or not dataclasses.is_dataclass(usage):
+        return None
+    registry = frozenset(hashlib.sha256(c.dump()).digest() for c in vc.certificate_registry)
+    settings = tuple(
+        (f.name, tuple(sorted(v)) if isinstance(v, set | frozenset) else v)
+        for f in dataclasses.fields(usage)
+        for v in [getattr(usage, f.name)]
+    )
+    return inputs, hashlib.sha256(cert.dump()).digest(), registry, repr(settings)
+
+
+async def _validate_cert_usage(
+    cert: Any, validation_context: Any, key_usage_settings: Any, paths: Any, pkix_validation_params: Any = None
+) -> Any:
+    """pyHanko's path validation of a signer's certificate, remembered for a minute: every signed document of an
+    agency carries the same two certificates, and validating their paths (names, signatures, the CRL) again for
+    each was a fifth of verifying a document. The key holds everything the outcome depends on but the clock:
+    the validation context's trust anchors, intermediates, CRLs and time settings (`lienthong_inputs`, set by
+    the adapter; contexts without it are not remembered), every certificate it can build paths from (those the
+    signature brought included), the certificate and the key usage asked."""
+    key = None if pkix_validation_params is not None else _usage_key(cert, validation_context, key_usage_settings)
+    if key is not None:
+        with _USAGE_LOCK:
+            hit = _USAGE.get(key)
+        if hit is not None and time.monotonic() - hit[0] < USAGE_SECONDS:
+            await paths.cancel()
+            return hit[1]
+    result = await _slow_cert_usage(cert, validation_context, key_usage_settings, paths, pkix_validation_params)
+    if key is not None:
+        with _USAGE_LOCK:
+            if len(_USAGE) >= _USAGE_SIZE:
+                _USAGE.clear()
+            _USAGE[key] = (time.monotonic(), result)
+    return result
+
+
 def install() -> None:
     """Put the faster equivalents in place (idempotent)."""
     generic.read_hex_string_from_stream = _read_hex_string
@@ -253,3 +305,4 @@ def install() -> None:
     asn1_x509.NameTypeAndValue._ldap_string_prep = _cached_string_prep
     asn1_x509.Name.__eq__ = _name_eq
     HistoricalResolver._subsume_object = _subsume_object  # type: ignore[method-assign]
+    generic_cms.validate_cert_usage = _validate_cert_usage
