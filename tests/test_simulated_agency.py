@@ -412,3 +412,44 @@ def test_polls_never_run_back_to_back(sim: Simulation, pki: TestPki, tmp_path: P
     rests = [nxt[0] - prev[1] for prev, nxt in itertools.pairwise(spans)]
     assert len(spans) >= 2, spans
     assert min(rests) >= 0.25, rests
+
+
+def test_an_idle_clerk_rests_and_wakes_for_planned_work(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
+    """With nothing queued or due the clerk rests (it looked at its queue and due work every tick, twenty times
+    a second per awake agency at a province's size), and work planned while it rests runs within a tick."""
+    a = agency(sim, pki, A, tmp_path, mode=Mode.DRIVEN)
+    looks: list[float] = []
+    done: list[float] = []
+    real_next = a.store.next_queued
+
+    def counting(by_priority: bool) -> object:
+        looks.append(time.monotonic())
+        return real_next(by_priority)
+
+    async def perform(reg: object, action: object, reason: str, *, driven: bool) -> str:
+        done.append(time.monotonic())
+        a.store.update_registration(int(reg["id"]), auto_due=None)  # type: ignore[index]
+        return "02"
+
+    a.store.next_queued = counting  # type: ignore[method-assign,assignment]
+    a._perform = perform  # type: ignore[method-assign]
+    planned: list[float] = []
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(a._clerk_loop(stop))
+        await asyncio.sleep(1.5)
+        idle = len(looks)
+        planned.append(time.monotonic())
+        a.store.register(
+            {"axis_doc_id": "x", "document_id": "d", "from_code": B, "verdict": "reject", "package": b"", "auto_due": 0}
+        )
+        await asyncio.sleep(0.3)
+        stop.set()
+        await task
+        await a.aclose()
+        looks[:] = looks[:idle]
+
+    run(scenario())
+    assert 1 <= len(looks) <= 4, f"{len(looks)} looks in 1.5 s idle"
+    assert len(done) == 1 and done[0] - planned[0] < 0.15, (planned, done)

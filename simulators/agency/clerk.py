@@ -127,6 +127,8 @@ class Clerk(Inbox, Outbox):
         """Automatic work whose time has come: the 02 of a document that failed its checks (both
         modes), and in auto mode the next step of each document and the answer to requests."""
         now = time.time()
+        if now < self.store.due_hint:
+            return
         for reg in self.store.due_steps(now):
             action: Action | None = None
             if reg["verdict"] == "reject" and reg["state"] == "registered":
@@ -148,6 +150,7 @@ class Clerk(Inbox, Outbox):
                     if current is None or current["pending_request"] is None:
                         continue
                     await self._perform(current, Action.AGREE, "", driven=False)
+        self.store.due_hint = self.store.next_due(requests=self.mode is Mode.AUTO)
 
     async def _perform(self, reg: Row, action: Action, reason: str, *, driven: bool) -> str:
         """Apply an action and send its status (caller holds the lock). Driven: undone and

@@ -148,7 +148,8 @@ class AgencyState:
         self.fetch_lock = asyncio.Lock()
         """One fetch at a time (the polling loop, or a clerk's refresh before answering a request)."""
         self.wake = asyncio.Event()
-        """Set when the polling loop queued something for the clerk."""
+        """Set when the polling loop queued something for the clerk, or work was planned for it."""
+        self.store.on_planned = self.wake.set
         self.to_check = asyncio.Event()
         """Set when the clerk registered a document whose signatures must be checked."""
         self.parsed: dict[int, m.EdocPackage] = {}

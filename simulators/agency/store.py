@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from simulators.sqlite import connect
@@ -71,6 +72,16 @@ class AgencyStore:
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
         self.db.executescript(SCHEMA)
         self.db.execute(f"PRAGMA user_version = {VERSION}")
+        self.due_hint = 0.0
+        """No automatic step or request answer is due before this time (0: look now). Lowered whenever one is
+        planned, set from the table by `next_due` after the clerk ran what was due: a clerk asked the database at
+        every look, twenty times a second while its agency was awake."""
+        self.queue_hint = True
+        """False only while the clerk's queue is known to be empty (set by `enqueue`, cleared by `next_queued`)."""
+        self.unsent_hint = True
+        """False only while every queued status is known to be sent (set by `queue_status`, cleared by `has_unsent`)."""
+        self.on_planned: Callable[[], None] | None = None
+        """Called when work is planned earlier than `due_hint` said, so that a resting clerk wakes for it."""
 
     def close(self) -> None:
         self.db.close()
@@ -113,6 +124,7 @@ class AgencyStore:
     def enqueue(
         self, axis_doc_id: str, document_id: str, from_code: str, priority: str, rank: int, package: bytes, note: str
     ) -> None:
+        self.queue_hint = True
         self.db.execute(
             "INSERT INTO inbox (axis_doc_id, document_id, from_code, priority, rank, package, note, arrived_at)"
             " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(axis_doc_id) DO NOTHING",
@@ -122,9 +134,12 @@ class AgencyStore:
     def next_queued(self, by_priority: bool) -> Row | None:
         """The next document to register. The clerk asks ten times a second: the partial index
         answers without reading the queued packages (done_at sits after the package blob)."""
+        if not self.queue_hint:
+            return None
         order = "rank, id" if by_priority else "id"
         found = self.db.execute(f"SELECT id FROM inbox WHERE done_at IS NULL ORDER BY {order} LIMIT 1").fetchone()
         if found is None:
+            self.queue_hint = False
             return None
         row: Row | None = self.db.execute("SELECT * FROM inbox WHERE id = ?", (found["id"],)).fetchone()
         return row
@@ -140,7 +155,16 @@ class AgencyStore:
 
     # Registrations ------------------------------------------------------------------------------
 
+    def _planned(self, values: Row) -> None:
+        for key in ("auto_due", "pending_due"):
+            due = values.get(key)
+            if due is not None and float(due) < self.due_hint:
+                self.due_hint = float(due)
+                if self.on_planned is not None:
+                    self.on_planned()
+
     def register(self, values: Row) -> int:
+        self._planned(values)
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cur = self.db.execute(
@@ -153,6 +177,7 @@ class AgencyStore:
         return row
 
     def update_registration(self, registration_id: int, **values: Any) -> None:
+        self._planned(values)
         sets = ", ".join(f"{k} = ?" for k in values)
         self.db.execute(f"UPDATE registrations SET {sets} WHERE id = ?", (*values.values(), registration_id))
 
@@ -187,8 +212,19 @@ class AgencyStore:
             )
         )
 
+    def next_due(self, *, requests: bool) -> float:
+        """When the next automatic step (or, with `requests`, request answer) is due; infinity when none is."""
+        row = self.db.execute(
+            "SELECT (SELECT MIN(auto_due) FROM registrations WHERE auto_due IS NOT NULL) AS step,"
+            " (SELECT MIN(pending_due) FROM registrations WHERE pending_request IS NOT NULL"
+            " AND pending_due IS NOT NULL) AS answer"
+        ).fetchone()
+        due = [row["step"], row["answer"] if requests else None]
+        return min((float(v) for v in due if v is not None), default=math.inf)
+
     def schedule_open_work(self, now: float) -> None:
         """Auto mode after a (re)start: give every unfinished registration and request a due time."""
+        self._planned({"auto_due": now})
         placeholders = ", ".join("?" for _ in TERMINAL)
         self.db.execute(
             f"UPDATE registrations SET auto_due = ? WHERE auto_due IS NULL AND state NOT IN ({placeholders})",
@@ -223,6 +259,7 @@ class AgencyStore:
     # Status outbox ------------------------------------------------------------------------------
 
     def queue_status(self, registration_id: int, code: str, description: str) -> int:
+        self.unsent_hint = True
         cur = self.db.execute(
             "INSERT INTO statuses (registration_id, code, description, created_at) VALUES (?,?,?,?)",
             (registration_id, code, description, time.time()),
@@ -238,7 +275,10 @@ class AgencyStore:
         )
 
     def has_unsent(self) -> bool:
-        return self.db.execute("SELECT 1 FROM statuses WHERE sent_at IS NULL LIMIT 1").fetchone() is not None
+        if self.unsent_hint:
+            row = self.db.execute("SELECT 1 FROM statuses WHERE sent_at IS NULL LIMIT 1").fetchone()
+            self.unsent_hint = row is not None
+        return self.unsent_hint
 
     def status(self, status_id: int) -> Row | None:
         row: Row | None = self.db.execute("SELECT * FROM statuses WHERE id = ?", (status_id,)).fetchone()
