@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any, cast
@@ -15,6 +16,7 @@ from harness.scenarios import steps as registry
 from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
 from harness.scenarios.execution import ScenarioRun, outcome_of, scenario_id_of
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
+from harness.scenarios.runner import Job, Scenario, run_jobs
 from harness.scenarios.steps import StepDef, UndefinedStep
 from harness.scenarios.world import World, WorldError
 
@@ -194,3 +196,64 @@ def test_checks_left_for_the_end_pass_quietly_and_are_skipped_after_a_failed_ste
         run.step("then", "Thì", text)
     assert run.settle() is None and "settled" not in run.ctx.data
     assert run.finish().message_vi == "Không có cơ quan 000.00.99.H41."
+
+
+@pytest.fixture
+def lane_steps() -> Iterator[list[tuple[str, str]]]:
+    """A step that leaves a slow check for the end and a clean-up, and one that only marks when it ran."""
+    events: list[tuple[str, str]] = []
+
+    def slow(ctx: ScenarioContext, verdict: str) -> None:
+        name = ctx.result.name
+        ctx.cleanups.append(lambda: events.append(("dọn", name)))
+
+        def check() -> None:
+            time.sleep(0.4)
+            events.append(("hẹn", name))
+            if verdict != "ổn":
+                raise RAISES["check"]
+
+        ctx.defer("cửa sổ yên lặng", check)
+
+    def mark(ctx: ScenarioContext) -> None:
+        events.append(("bước", ctx.result.name))
+
+    added = [
+        StepDef("then", "bước chậm {verdict}", slow, parse.compile("bước chậm {verdict}")),
+        StepDef("then", "bước đánh dấu", mark, parse.compile("bước đánh dấu")),
+    ]
+    for step in added:
+        registry.REGISTRY.insert(0, step)
+    yield events
+    for step in added:
+        registry.REGISTRY.remove(step)
+
+
+@pytest.mark.parametrize("verdict", ["ổn", "lỗi"])
+def test_a_lane_goes_on_while_a_check_left_for_the_end_waits(lane_steps: list[tuple[str, str]], verdict: str) -> None:
+    """The next scenario of a lane starts once the last one's steps and clean-ups are done, not after its checks
+    left for the end (RT-03's quiet window was a twelfth of a lane); results still reach their jobs in order,
+    and a failing check fails its own scenario."""
+    world, recorded = _world()
+    events = lane_steps
+
+    def scenario(name: str, step: str) -> Scenario:
+        return Scenario("AX-01 Thử", name, ("AX-01",), (("then", step),))
+
+    def done(result: ScenarioResult) -> None:
+        events.append(("xong", result.name))
+
+    jobs = [
+        Job(scenario("một", f"bước chậm {verdict}"), home_axis="H41", done=done),
+        Job(scenario("hai", "bước đánh dấu"), home_axis="H41", done=done),
+    ]
+    results = run_jobs(world, jobs, workers=2)
+    assert [r.name for r in results] == ["một", "hai"] and sorted(recorded, key=lambda r: r.name) == sorted(
+        results, key=lambda r: r.name
+    )
+    assert events.index(("dọn", "một")) < events.index(("bước", "hai")) < events.index(("hẹn", "một"))
+    assert [e for e in events if e[0] == "xong"] == [("xong", "một"), ("xong", "hai")]
+    first = results[0]
+    assert (first.steps[-1].keyword, first.steps[-1].text) == ("Sau cùng", "cửa sổ yên lặng")
+    assert first.outcome is (Outcome.PASSED if verdict == "ổn" else Outcome.FAILED)
+    assert results[1].outcome is Outcome.PASSED
