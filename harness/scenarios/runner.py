@@ -100,28 +100,34 @@ def select(
     return out
 
 
-def _steps(
-    world: World,
-    scenario: Scenario,
-    *,
-    sut: Agency | None,
-    driver: Driver | None,
-    attempt: int,
-    round_name: str,
-    home_axis: str | None,
-) -> ScenarioRun:
+@dataclass
+class Job:
+    scenario: Scenario
+    sut: Agency | None = None
+    driver: Driver | None = None
+    home_axis: str | None = None
+    attempt: int = 1
+    round_name: str = ""
+    done: Callable[[ScenarioResult], None] | None = field(default=None, repr=False)
+    begin: Callable[[], None] | None = field(default=None, repr=False)
+    """Called just before the scenario starts (live progress, the clerk's task context)."""
+
+
+def _steps(world: World, job: Job) -> ScenarioRun:
+    """A scenario's steps, up to the first that does not pass."""
+    scenario, driver = job.scenario, job.driver
     run = ScenarioRun(
         world,
         scenario_id=scenario.scenario_id,
         name=scenario.name,
         feature=scenario.feature,
         tags=scenario.tags,
-        sut=sut,
+        sut=job.sut,
         driver=driver,
         driver_name=driver.name if driver else "",
-        attempt=attempt,
-        round_name=round_name,
-        home_axis=home_axis,
+        attempt=job.attempt,
+        round_name=job.round_name,
+        home_axis=job.home_axis,
     )
     for kind, text in scenario.steps:
         if run.step(kind, KEYWORD_VI[kind], text) is not Outcome.PASSED:
@@ -144,26 +150,17 @@ def run_scenario(
     round_name: str = "",
     home_axis: str | None = None,
 ) -> ScenarioResult:
-    run = _steps(world, scenario, sut=sut, driver=driver, attempt=attempt, round_name=round_name, home_axis=home_axis)
-    return _settle_and_finish(run)
+    job = Job(scenario, sut=sut, driver=driver, home_axis=home_axis, attempt=attempt, round_name=round_name)
+    return _settle_and_finish(_steps(world, job))
 
 
-def start_scenario(
-    world: World,
-    scenario: Scenario,
-    *,
-    sut: Agency | None = None,
-    driver: Driver | None = None,
-    attempt: int = 1,
-    round_name: str = "",
-    home_axis: str | None = None,
-) -> Future[ScenarioResult]:
-    """Run a scenario's steps now and its checks left for the end (`ScenarioContext.defer`) beside whatever the
+def start_job(world: World, job: Job) -> Future[ScenarioResult]:
+    """Run a job's steps now and its checks left for the end (`ScenarioContext.defer`) beside whatever the
     caller runs next: a lane of one system's scenarios goes on while the last one's quiet window passes (RT-03:
     no second copy within three looks after a document arrived, 1.5 s compressed, about a twelfth of a lane).
     The scenario's clean-ups (faults put on the axis) run before this returns, so the next scenario starts on a
     clean axis; its result, recorded when the deferred checks end, is the future's."""
-    run = _steps(world, scenario, sut=sut, driver=driver, attempt=attempt, round_name=round_name, home_axis=home_axis)
+    run = _steps(world, job)
     done: Future[ScenarioResult] = Future()
     if run.stopped or not run.ctx.deferred:
         done.set_result(_settle_and_finish(run))
@@ -176,21 +173,8 @@ def start_scenario(
         except BaseException as exc:  # the future carries it to the lane
             done.set_exception(exc)
 
-    threading.Thread(target=later, name=f"settle-{scenario.scenario_id}", daemon=True).start()
+    threading.Thread(target=later, name=f"settle-{job.scenario.scenario_id}", daemon=True).start()
     return done
-
-
-@dataclass
-class Job:
-    scenario: Scenario
-    sut: Agency | None = None
-    driver: Driver | None = None
-    home_axis: str | None = None
-    attempt: int = 1
-    round_name: str = ""
-    done: Callable[[ScenarioResult], None] | None = field(default=None, repr=False)
-    begin: Callable[[], None] | None = field(default=None, repr=False)
-    """Called just before the scenario starts (live progress, the clerk's task context)."""
 
 
 def run_jobs(world: World, jobs: list[Job], *, workers: int = 1, keep: bool = True) -> list[ScenarioResult]:
@@ -219,16 +203,7 @@ def run_jobs(world: World, jobs: list[Job], *, workers: int = 1, keep: bool = Tr
         for index, job in items:
             if job.begin:
                 job.begin()
-            future = start_scenario(
-                world,
-                job.scenario,
-                sut=job.sut,
-                driver=job.driver,
-                attempt=job.attempt,
-                round_name=job.round_name,
-                home_axis=job.home_axis,
-            )
-            pending.append((index, job, future))
+            pending.append((index, job, start_job(world, job)))
             deliver(wait=False)
         deliver(wait=True)
         return out
