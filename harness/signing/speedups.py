@@ -21,6 +21,8 @@ from pyhanko.sign.validation import generic_cms
 
 _HEX_ONLY = re.compile(rb"[0-9A-Fa-f]*")
 _PDF_WHITESPACE = b" \n\r\t\f\x00"
+"""PDF's white-space characters (ISO 32000-1, 7.2.2), the one spelling the patterns below are made from."""
+_WS_CLASS = re.escape(_PDF_WHITESPACE)
 _slow_hex_string = generic.read_hex_string_from_stream
 
 
@@ -52,7 +54,7 @@ def _read_hex_string(stream: Any) -> Any:
     return generic.pdf_string(binascii.unhexlify(digits))
 
 
-_NOT_WHITESPACE = re.compile(rb"[^ \n\r\t\f\x00]")
+_NOT_WHITESPACE = re.compile(rb"[^" + _WS_CLASS + rb"]")
 _slow_read_non_whitespace: Any = misc.read_non_whitespace
 _slow_read_until_class: Any = misc._read_until_class
 _slow_decode_name: Any = generic._decode_name
@@ -101,8 +103,8 @@ def _read_until_class(class_chars: bytes, stream: Any, maxchars: int | None = No
         size = min(size * 4, 65536)
 
 
-_WS = rb"[ \n\r\t\f\x00]"
-_NUMBERS = re.compile(rb"\[(?:" + _WS + rb"*[+-]?(?:\d+\.?\d*|\.\d+)(?=[ \n\r\t\f\x00\]]))*" + _WS + b"*")
+_WS = rb"[" + _WS_CLASS + rb"]"
+_NUMBERS = re.compile(rb"\[(?:" + _WS + rb"*[+-]?(?:\d+\.?\d*|\.\d+)(?=[" + _WS_CLASS + rb"\]]))*" + _WS + b"*")
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
 _slow_read_array: Any = generic.ArrayObject.read_from_stream
 _float: Any = generic.FloatObject
