@@ -150,7 +150,7 @@ class Clerk(Inbox, Outbox):
                     if current is None or current["pending_request"] is None:
                         continue
                     await self._perform(current, Action.AGREE, "", driven=False)
-        self.store.due_hint = self.store.next_due(requests=self.mode is Mode.AUTO)
+        self.store.refresh_due_hint(requests=self.mode is Mode.AUTO)
 
     async def _perform(self, reg: Row, action: Action, reason: str, *, driven: bool) -> str:
         """Apply an action and send its status (caller holds the lock). Driven: undone and

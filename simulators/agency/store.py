@@ -74,8 +74,8 @@ class AgencyStore:
         self.db.execute(f"PRAGMA user_version = {VERSION}")
         self.due_hint = 0.0
         """No automatic step or request answer is due before this time (0: look now). Lowered whenever one is
-        planned, set from the table by `next_due` after the clerk ran what was due: a clerk asked the database at
-        every look, twenty times a second while its agency was awake."""
+        planned, set from the table by `refresh_due_hint` after the clerk ran what was due: a clerk asked the
+        database at every look, twenty times a second while its agency was awake."""
         self.queue_hint = True
         """False only while the clerk's queue is known to be empty (set by `enqueue`, cleared by `next_queued`)."""
         self.unsent_hint = True
@@ -132,7 +132,7 @@ class AgencyStore:
         )
 
     def next_queued(self, by_priority: bool) -> Row | None:
-        """The next document to register. The clerk asks ten times a second: the partial index
+        """The next document to register. The clerk asks every tick while documents wait: the partial index
         answers without reading the queued packages (done_at sits after the package blob)."""
         if not self.queue_hint:
             return None
@@ -212,15 +212,16 @@ class AgencyStore:
             )
         )
 
-    def next_due(self, *, requests: bool) -> float:
-        """When the next automatic step (or, with `requests`, request answer) is due; infinity when none is."""
+    def refresh_due_hint(self, *, requests: bool) -> None:
+        """`due_hint` from the table, once the due work ran: when the next automatic step (or, with `requests`,
+        request answer) is due; infinity when none is."""
         row = self.db.execute(
             "SELECT (SELECT MIN(auto_due) FROM registrations WHERE auto_due IS NOT NULL) AS step,"
             " (SELECT MIN(pending_due) FROM registrations WHERE pending_request IS NOT NULL"
             " AND pending_due IS NOT NULL) AS answer"
         ).fetchone()
         due = [row["step"], row["answer"] if requests else None]
-        return min((float(v) for v in due if v is not None), default=math.inf)
+        self.due_hint = min((float(v) for v in due if v is not None), default=math.inf)
 
     def schedule_open_work(self, now: float) -> None:
         """Auto mode after a (re)start: give every unfinished registration and request a due time."""
