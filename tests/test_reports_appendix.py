@@ -7,6 +7,7 @@ import dataclasses
 import re
 import subprocess
 import unicodedata
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -125,6 +126,25 @@ def test_docx_signature_block_names_signer_and_code(rendered: Rendered) -> None:
     assert f"Mã xác thực: {code}" in left
     assert f"Tra cứu: {DEFAULT_VERIFY_BASE}/xac-minh/{code}" in left
     assert len(doc.inline_shapes) == 1  # the QR code
+
+
+@pytest.mark.parametrize("kind", ["appendix-docx", "summary-docx"])
+def test_docx_carries_the_styles_it_names_and_nothing_of_the_template(rendered: Rendered, kind: str) -> None:
+    """python-docx's template brought 164 styles, a second copy of them, a bibliography store and a
+    thumbnail of its own first page into every report: 40 KB where the appendix needs 13."""
+    path = rendered.file(kind, data.FAILING if kind == "appendix-docx" else None)
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        document, styles = z.read("word/document.xml"), z.read("word/styles.xml")
+    assert not {n for n in names if "thumbnail" in n or "stylesWithEffects" in n or n.startswith("customXml/")}
+    defined = set(re.findall(rb'w:styleId="([^"]+)"', styles))
+    named = set(re.findall(rb'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', document))
+    assert named and named <= defined, named - defined
+    assert {b"Normal", b"TableGrid"} <= defined and len(defined) <= 8
+    doc = Document(str(path))  # python-docx still reads it and finds the decree's font
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    if kind == "appendix-docx":
+        assert path.stat().st_size < 20_000
 
 
 def test_docx_summary_tables(rendered: Rendered) -> None:
