@@ -247,8 +247,23 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+class Para(Paragraph):  # type: ignore[misc]
+    """A paragraph that breaks its lines once per width: in a table cell reportlab wrapped it to
+    measure the row, again to draw it, and again when the table split over a page (breaking lines
+    was a quarter of laying out a report)."""
+
+    _wrapped_for: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_for and "blPara" in self.__dict__:  # split() drops it to start over
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_for = availWidth if size[0] == availWidth else None
+        return size
+
+
 def _p(text: str, style: str) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+    return Para(escape(text).replace("\n", "<br/>"), styles()[style])
 
 
 class Rule(Flowable):  # type: ignore[misc]
@@ -409,7 +424,7 @@ def _addressees(spec: DocumentSpec) -> list[Flowable]:
     st = styles()["to"]
     if len(spec.addressees) == 1:
         line = f"{lead} {spec.addressees[0]}."
-        return [Paragraph(escape(line), _centred_to()), Spacer(1, 4 * mm)]
+        return [Para(escape(line), _centred_to()), Spacer(1, 4 * mm)]
     lines = [f"- {a};" for a in spec.addressees[:-1]] + [f"- {spec.addressees[-1]}."]
     lead_w = pdfmetrics.stringWidth(lead + " ", REGULAR, st.fontSize) + 2
     text_w = max(pdfmetrics.stringWidth(line, REGULAR, st.fontSize) for line in lines) + 4
@@ -443,9 +458,9 @@ def _body(spec: DocumentSpec) -> list[Flowable]:
         text = escape(para.text).replace("\n", "<br/>")
         if para.style is ParaStyle.LEAD:
             lead, sep, rest = text.partition(". ")
-            out.append(Paragraph(f"<b>{lead}.</b> {rest}" if sep else text, styles()["body"]))
+            out.append(Para(f"<b>{lead}.</b> {rest}" if sep else text, styles()["body"]))
         else:
-            out.append(Paragraph(text, styles()[str(para.style)]))
+            out.append(Para(text, styles()[str(para.style)]))
     return out
 
 

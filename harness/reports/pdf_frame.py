@@ -27,6 +27,7 @@ from harness.pdf.layout import (
     ITALIC,
     REGULAR,
     TEXT_WIDTH,
+    Para,
     Rule,
     a4_template,
     break_issuer,
@@ -70,12 +71,12 @@ def style(
 
 def text(value: str, st: ParagraphStyle | str) -> Paragraph:
     """A paragraph of plain text (escaped; newlines kept)."""
-    return Paragraph(escape(value).replace("\n", "<br/>"), styles()[st] if isinstance(st, str) else st)
+    return Para(escape(value).replace("\n", "<br/>"), styles()[st] if isinstance(st, str) else st)
 
 
 def labelled(label: str, value: str, size: float = 13) -> Paragraph:
     """ "Tên cơ quan: <b>...</b>", the agency block's lines."""
-    return Paragraph(f"{escape(label)}: <b>{escape(value)}</b>", style("labelled", size=size, leading=size * 1.35))
+    return Para(f"{escape(label)}: <b>{escape(value)}</b>", style("labelled", size=size, leading=size * 1.35))
 
 
 def header(frame: ReportFrame) -> list[Flowable]:
@@ -111,7 +112,7 @@ def section(title: str, space_after: float = 0) -> Paragraph:
     st = style("section", BOLD, 13, leading=17)
     st.keepWithNext = 1
     st.spaceAfter = space_after
-    return Paragraph(escape(title), st)
+    return Para(escape(title), st)
 
 
 def grid(
@@ -204,12 +205,12 @@ def closing(frame: ReportFrame, code: str, payload: str, url: str = "") -> Flowa
     note = style("code-note", ITALIC, 9, align=TA_CENTER)
     left: list[Flowable] = [
         QrCode(payload),
-        Paragraph(f"Mã xác thực: {escape(code)}", small),
-        Paragraph("Mã được tính lại từ kết quả đã ghi nhận để đối chiếu bản này.", note),
+        Para(f"Mã xác thực: {escape(code)}", small),
+        Para("Mã được tính lại từ kết quả đã ghi nhận để đối chiếu bản này.", note),
     ]
     if url:
         # The address goes on its own line when "Tra cứu: <address>" does not fit the column.
-        left.append(Paragraph(f"Tra cứu: {escape(url)}", style("code-url", REGULAR, URL_PT, align=TA_CENTER)))
+        left.append(Para(f"Tra cứu: {escape(url)}", style("code-url", REGULAR, URL_PT, align=TA_CENTER)))
     left_width = (CLOSING_LEFT_URL if url else CLOSING_LEFT) * mm
     right: list[Flowable] = [
         text((frame.position or "Thủ trưởng cơ quan").upper(), "signer"),
