@@ -37,6 +37,9 @@ class HeldUpWatch:
     def last_journal_id(self) -> int:
         return len(self.rows)
 
+    def remove_faults(self, owner: str) -> int:
+        return 0
+
     def remove_fault(self, fault: int) -> None:
         now = time.time()
         self._row(now + 0.001, LISTING, doc_ids=["flash-axis"])  # the system's next poll sees the whole batch
@@ -63,6 +66,7 @@ def test_a_listing_made_while_the_harness_resumes_counts_after_the_release(monke
         require_sut=lambda: sut,
         world=SimpleNamespace(kit=kit),
         cleanups=[],
+        result=SimpleNamespace(scenario_id="RT-09"),
         data={},
         deadlines=COMPRESSED,
         fail=fail,

@@ -35,11 +35,12 @@ class AxisWatch:
     """One watch serves every scenario thread of a run. Each call holds an HTTP client of its own
     for the call's length (one pooled connection shared between threads was once closed under
     another thread's read: "[Errno 9] Bad file descriptor"); idle clients are kept for the next
-    call, so there are never more than the threads calling at once. A read that fails in
-    transport is asked once more."""
+    call, so there are never more than the threads calling at once. A read or a removal
+    that fails in transport is asked once more."""
 
-    RETRIED = frozenset({"GET"})
-    """Methods asked again after a transport error: reads only, a POST may have been applied."""
+    RETRIED = frozenset({"GET", "DELETE"})
+    """Methods asked again after a transport error: reads, and removals (removing twice removes the same);
+    a POST may have been applied."""
 
     def __init__(self, control_url: str, *, timeout: float = 30.0, token: str = "") -> None:
         self.control_url = control_url.rstrip("/").removesuffix("/_sim")
@@ -137,6 +138,10 @@ class AxisWatch:
             self._call("DELETE", "/_sim/faults")
         else:
             self._call("DELETE", f"/_sim/faults/{fault_id}", absent_ok=True)
+
+    def remove_faults(self, owner: str) -> int:
+        """Remove the faults `owner` put on the axis (those whose id it never got back included)."""
+        return int(self._call("DELETE", "/_sim/faults", params={"owner": owner})["removed"])
 
     def inject(
         self,

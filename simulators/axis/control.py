@@ -115,8 +115,8 @@ def control_routes(axis: Axis, lag: LoopLag | None = None) -> list[Route]:
             except FaultError as exc:
                 return _error(f"Lỗi giả lập không hợp lệ: {exc}")
             return JSONResponse(fault.to_json(), status_code=201)
-        if request.method == "DELETE":
-            return JSONResponse({"removed": axis.faults.remove()})
+        if request.method == "DELETE":  # ?owner=X: only the faults X put there
+            return JSONResponse({"removed": axis.faults.remove(owner=request.query_params.get("owner"))})
         return JSONResponse([f.to_json() for f in axis.faults.active()])
 
     async def fault(request: Request) -> Response:

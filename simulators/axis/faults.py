@@ -39,6 +39,9 @@ class FaultError(LienthongError, ValueError):
     """A fault the control plane cannot inject (the English text is what the API answers)."""
 
 
+MAX_OWNER = 100
+
+
 @dataclass(slots=True)
 class Fault:
     kind: FaultKind
@@ -51,6 +54,9 @@ class Fault:
     """Lifetime of the fault from its creation; None keeps it until removed."""
     remaining: int | None = None
     """How many more times it may fire; None is unlimited."""
+    owner: str = ""
+    """Who put it there (a scenario run): removed with the others of its owner, even by a caller that
+    never got the fault's id back."""
     id: int = 0
     created: float = field(default_factory=time.time)
     fired: int = 0
@@ -71,6 +77,9 @@ class Fault:
         if kind is FaultKind.DOWN and duration is None:
             raise FaultError("lỗi down cần duration_s", message_en="a down fault needs duration_s")
         remaining = data.get("remaining")
+        owner = str(data.get("owner", ""))
+        if len(owner) > MAX_OWNER:
+            raise FaultError(f"owner dài quá {MAX_OWNER} ký tự", message_en=f"owner longer than {MAX_OWNER} characters")
         return cls(
             kind=kind,
             operation=str(data.get("operation", "*")),
@@ -79,6 +88,7 @@ class Fault:
             latency_ms=float(data.get("latency_ms", 0.0)),
             duration_s=None if duration is None else float(duration),
             remaining=None if remaining is None else int(remaining),
+            owner=owner,
         )
 
     def expired(self, now: float) -> bool:
@@ -102,9 +112,15 @@ class Faults:
         self._faults.append(fault)
         return fault
 
-    def remove(self, fault_id: int | None = None) -> int:
+    def remove(self, fault_id: int | None = None, *, owner: str | None = None) -> int:
+        """Remove one fault, those of `owner`, or (neither given) every fault; returns how many."""
         before = len(self._faults)
-        self._faults = [] if fault_id is None else [f for f in self._faults if f.id != fault_id]
+        if fault_id is not None:
+            self._faults = [f for f in self._faults if f.id != fault_id]
+        elif owner is not None:
+            self._faults = [f for f in self._faults if f.owner != owner]
+        else:
+            self._faults = []
         return before - len(self._faults)
 
     def active(self) -> list[Fault]:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
+from typing import Any, cast
 
+import httpx
+import pytest
+
+from harness.scenarios.context import ScenarioContext
+from harness.scenarios.rt.common import FAULT_LIFETIME_S, scenario_fault
+from harness.transport.sim_control import AxisWatch, ControlPlaneError
 from harness.transport.vxp import MessageType, Operation, VxpClient
 from tests.axis.conftest import AXIS_H41, H41_00, H41_12, AxisEnv, wait_until
 
@@ -173,3 +181,41 @@ def test_bad_fault_is_refused(env: AxisEnv) -> None:
         assert response.status_code == 400, bad
         assert "error" in response.json()
     assert env.get_json(AXIS_H41, "/faults") == []
+
+
+def test_faults_are_removed_by_owner_only(env: AxisEnv) -> None:
+    mine = [env.add_fault(AXIS_H41, kind="error", operation="countReceiveEdoc", owner="RT-09/a") for _ in range(2)]
+    theirs = env.add_fault(AXIS_H41, kind="latency", latency_ms=1, owner="RT-04/b")
+    unowned = env.add_fault(AXIS_H41, kind="latency", latency_ms=1)
+    assert {f["owner"] for f in mine} == {"RT-09/a"}
+    assert env.control(AXIS_H41, "DELETE", "/faults", params={"owner": "RT-09/a"}).json() == {"removed": 2}
+    assert {f["id"] for f in env.get_json(AXIS_H41, "/faults")} == {theirs["id"], unowned["id"]}
+    too_long = env.control(AXIS_H41, "POST", "/faults", json={"kind": "error", "owner": "x" * 101})
+    assert too_long.status_code == 400
+    assert remove_faults(env) == 2
+
+
+def test_a_scenario_fault_whose_answer_was_lost_goes_with_the_scenario(
+    env: AxisEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The axis stored the fault, the harness never heard back: the scenario's clean-up still removes it
+    (left behind, an error on a system's listing failed every later scenario of its lane)."""
+    watch = AxisWatch(env.axis(AXIS_H41).control_url)
+    real = AxisWatch._request
+
+    def answer_lost(self: AxisWatch, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = real(self, method, path, **kwargs)
+        if method == "POST":
+            raise httpx.ReadTimeout("the answer was lost")
+        return response
+
+    monkeypatch.setattr(AxisWatch, "_request", answer_lost)
+    ctx = cast(ScenarioContext, SimpleNamespace(result=SimpleNamespace(scenario_id="RT-09"), cleanups=[]))
+    with pytest.raises(ControlPlaneError):
+        scenario_fault(ctx, watch, kind="error", operation="getReceivedEdocList", agency=H41_12)
+    (stored,) = env.get_json(AXIS_H41, "/faults")
+    assert stored["owner"].startswith("RT-09/") and stored["duration_s"] == FAULT_LIFETIME_S
+    for cleanup in ctx.cleanups:
+        cleanup()
+    assert env.get_json(AXIS_H41, "/faults") == []
+    watch.close()

@@ -5,9 +5,10 @@ early when the system has visibly stopped trying, and the phrases steps use.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from harness.backchannel.models import Action
 from harness.scenarios.context import ScenarioContext
@@ -30,6 +31,26 @@ FOLLOW_UP_VI = {"thu hồi": "1", "cập nhật": "2", "thay thế": "3"}
 T = TypeVar("T")
 IMMEDIATE = ("01", "02")
 """Statuses a conformant system returns as soon as it has fetched and checked a document."""
+
+
+FAULT_LIFETIME_S = 300.0
+"""A scenario's fault goes away by itself after this long whatever became of its clean-up (a scenario
+that holds one longer would be many times over its own deadlines)."""
+
+
+def scenario_fault(ctx: ScenarioContext, watch: AxisWatch, **spec: Any) -> int:
+    """Put a fault on the axis for this scenario only; returns its id. The clean-up is registered before
+    the fault is asked for and removes every fault of this run by owner: when the axis stored one but its
+    answer was lost, the error stayed on the system's listing for the rest of its lane and every later
+    scenario of the system failed ("trục từ chối mọi lần gọi của hệ thống", 10 false failures)."""
+    owner = f"{ctx.result.scenario_id}/{uuid.uuid4().hex}"
+
+    def remove() -> None:
+        watch.remove_faults(owner)
+
+    ctx.cleanups.append(remove)
+    spec.setdefault("duration_s", FAULT_LIFETIME_S)
+    return watch.add_fault(owner=owner, **spec)
 
 
 def sut_id_of(ctx: ScenarioContext) -> str:

@@ -21,6 +21,7 @@ from harness.scenarios.rt.common import (
     Watchdog,
     announce,
     axis_watch,
+    scenario_fault,
     sut_id_of,
     sut_operation,
     wait_until,
@@ -115,8 +116,7 @@ def poll_cadence(ctx: ScenarioContext) -> None:
 def duplicate_next_delivery(ctx: ScenarioContext) -> None:
     sut = ctx.require_sut()
     watch = axis_watch(ctx)
-    fault = watch.add_fault(kind="duplicate", agency=sut.id, operation="sendEdoc", remaining=1)
-    ctx.cleanups.append(lambda: watch.remove_fault(fault))
+    scenario_fault(ctx, watch, kind="duplicate", agency=sut.id, operation="sendEdoc", remaining=1)
 
 
 def registrations(ctx: ScenarioContext, document_id: str, sender: str) -> int | None:

@@ -6,7 +6,7 @@ import time
 
 from harness.edxml import build
 from harness.scenarios.context import ScenarioContext
-from harness.scenarios.rt.common import axis_watch, sut_id_of, sut_operation, wait_until
+from harness.scenarios.rt.common import axis_watch, scenario_fault, sut_id_of, sut_operation, wait_until
 from harness.scenarios.rt.rt04_nhan import deliveries_of, inbound_of, probe_sends, status_arrives
 from harness.transport.sim_control import journal_time
 from harness.transport.vxp.wire import Operation
@@ -42,10 +42,9 @@ def flash_after_normal(ctx: ScenarioContext, normal: int) -> None:
     watch = axis_watch(ctx)
     packages = [ctx.world.kit.document(probe.organ, [sut.organization()]) for _ in range(normal)]
     flash = ctx.world.kit.document(probe.organ, [sut.organization()], priority="3")
-    fault = watch.add_fault(
-        kind="error", operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST), agency=sut.system_id
+    fault = scenario_fault(
+        ctx, watch, kind="error", operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST), agency=sut.system_id
     )
-    ctx.cleanups.append(lambda: watch.remove_fault(fault))
     for package in packages:
         probe.send(build(package))
     probe_sends(ctx, flash, probe)
