@@ -3,6 +3,8 @@ result and date the code stands for, and whether an uploaded PDF is the genuine 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -13,8 +15,10 @@ from harness.console.forms import FormRefused, read_form
 from harness.console.render import page
 from harness.console.security import check_csrf
 from harness.console.uploads import UploadRefused, read_pdf
-from harness.reports.genuine import Genuineness, check_appendix_pdf
 from harness.trial.issued import Issued, issued_by_code, issued_content, latest_issued, normalise_code
+
+if TYPE_CHECKING:
+    from harness.reports.genuine import Genuineness
 
 
 def verify_form(request: Request) -> Response:
@@ -80,6 +84,9 @@ async def verify_upload(request: Request) -> Response:
         context["error"] = "Bảng điều khiển chưa biết cấu hình mô phỏng (PKI) để kiểm tra chữ ký: chạy với --topology."
         return page(request, "verify.html", context, status_code=503)
     issuer = await run_in_threadpool(request.app.state.issuer, issued[0].organ_id)
+    # Loaded on the first upload: the signature checker (pyHanko) is most of what a console start would load.
+    from harness.reports.genuine import check_appendix_pdf
+
     verdict: Genuineness = await run_in_threadpool(
         lambda: check_appendix_pdf(
             pdf.data, pki=pki, issued_sha256={i.pdf_sha256 for i in issued}, issuer_organ_id=issuer
