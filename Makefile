@@ -5,6 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Python's default: compiled modules are kept in __pycache__ (git ignores it). A machine that sets this variable
+# made every process compile the project's modules again (the suite starts a few hundred: axes, hosts, consoles).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test lint type pytest bench clean
 

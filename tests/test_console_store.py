@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.drivers.operator import ANSWER_NO, ANSWER_NONE, ANSWER_YES, OperatorDriver
-from harness.trial.accounts import ADMIN, AGENCY, AccountStore, vendor_username
+from harness.trial.accounts import ADMIN, AGENCY, AccountStore, GeneratedPassword, new_password, vendor_username
 from harness.trial.issued import issued_by_code, latest_issued, record_issued
 from harness.trial.live import clear_running, mark_running, running
 from harness.trial.roster import read_roster
@@ -70,6 +70,34 @@ def test_roster_accounts_see_only_their_agencies(store: CampaignStore) -> None:
     first = next(c for c in created if c.account.username == ORGAN)
     assert accounts.authenticate(ORGAN, first.password) is not None
     assert vendor_username("Công ty Cổ phần Giải pháp Số B") == "ncc-cong-ty-co-phan-giai-phap-so-b"
+
+
+def _stored_hash(tmp_path: Path, username: str) -> str:
+    with sqlite3.connect(tmp_path / "trial.sqlite3") as raw:
+        return str(raw.execute("SELECT password_hash FROM accounts WHERE username = ?", (username,)).fetchone()[0])
+
+
+def test_a_drawn_password_is_hashed_light_until_its_first_login_and_a_chosen_one_never(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    accounts = AccountStore(store)
+    drawn = new_password()
+    assert isinstance(drawn, GeneratedPassword) and len(drawn) >= 16
+    accounts.create("tudong", drawn, role=ADMIN)
+    light = _stored_hash(tmp_path, "tudong")
+    assert light.startswith("$argon2id$v=19$m=4096,t=1,p=1$") and drawn not in light
+    assert accounts.authenticate("tudong", drawn + "x") is None
+    assert _stored_hash(tmp_path, "tudong") == light  # a wrong password upgrades nothing
+    assert accounts.authenticate("tudong", drawn) is not None
+    upgraded = _stored_hash(tmp_path, "tudong")
+    assert upgraded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts.authenticate("tudong", drawn) is not None
+    # The same characters typed by a person (a plain string) get the full cost from the start.
+    accounts.create("nguoidat", str(drawn), role=ADMIN)
+    assert _stored_hash(tmp_path, "nguoidat").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    created = {c.account.username: c.password for c in accounts.from_roster()}
+    assert _stored_hash(tmp_path, ORGAN).startswith("$argon2id$v=19$m=4096,t=1,p=1$")
+    assert accounts.authenticate(ORGAN, created[ORGAN]) is not None
 
 
 def test_a_version_1_store_gains_the_console_tables(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from harness.pki import AgencyEntry, TestPki, load_or_build
 from harness.reports import render_all, summary_docx, summary_pdf, summary_view, workbook_xlsx
 from harness.reports.html import report_html
 from harness.reports.pdf_sign import sign_report
+from harness.reports.render import SUMMARY_OUTPUTS
 from harness.reports.tables import DETAIL_TITLE, FULL_MATRIX_MAX, matrices
 from harness.reports.view import SummaryView, agency_view, report_time
 from harness.reports.xlsx import XLSX_FULL_MATRIX_MAX
@@ -114,8 +115,10 @@ def test_the_summary_docx_xlsx_and_html_at_1000_agencies(view: SummaryView) -> N
 
 def test_every_report_at_60_agencies_in_parallel(tmp_path: Path, pki: TestPki) -> None:
     trial = recorded_trial(60)
-    manifest = render_all(trial.summary, tmp_path, pki=pki, runs=trial.runs, workers=2)
+    told: list[int] = []
+    manifest = render_all(trial.summary, tmp_path, pki=pki, runs=trial.runs, workers=2, progress=told.append)
     assert manifest.errors == []
+    assert sum(told) == 60 + SUMMARY_OUTPUTS and len(told) > SUMMARY_OUTPUTS + 1  # told as parts finish
     kinds = [f.kind for f in manifest.files]
     assert kinds.count("appendix-pdf") == kinds.count("appendix-docx") == kinds.count("junit") == 60
     assert {"summary-docx", "summary-pdf", "xlsx", "html"} <= set(kinds)
