@@ -283,3 +283,68 @@ def test_path_validation_is_remembered_under_everything_it_depends_on(
     other = load_or_build(AGENCIES, seed="test-reader-speedups-other", directory=tmp_path)
     elsewhere = dataclasses.replace(trust, roots=other.trust_roots, intermediates=other.intermediates, crls=other.crls)
     assert "SIG-06" in {f.rule for f in verify_pdf(signed_pdf, elsewhere, sender=SENDER).findings}
+
+
+def _pdf(objects: list[str]) -> bytes:
+    """A PDF of these objects (numbered from 1) with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+TAGGED = [
+    "<< /Type /Catalog /Pages 2 0 R /StructTreeRoot 10 0 R /Names << /Dests 15 0 R >> >>",
+    "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 3 >>",
+    "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R 6 0 R] /Count 2 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [7 0 R] /StructParents 0 >>",
+    "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 8 0 R >>",
+    "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Annots [9 0 R] >>",
+    "<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /Dest [5 0 R /Fit] /P 4 0 R >>",
+    "<< /Length 8 >>\nstream\nBT 0 Tf \nendstream",
+    "<< /Type /Annot /Subtype /Link /Rect [0 0 1 1] /Dest [4 0 R /XYZ 0 0 0] /P 6 0 R /Self 9 0 R >>",
+    "<< /Type /StructTreeRoot /K [11 0 R] /ParentTree 14 0 R >>",
+    "<< /Type /StructElem /S /Document /P 10 0 R /K [12 0 R 13 0 R] >>",
+    "<< /S /P /P 11 0 R /Pg 4 0 R /K 0 >>",
+    "<< /Type /StructElem /S /Link /P 11 0 R /K << /Type /OBJR /Obj 7 0 R /Pg 4 0 R >> >>",
+    "<< /Nums [0 [12 0 R]] >>",
+    "<< /Names [(a) [5 0 R /Fit] (b) 16 0 R] >>",
+    "<< /D [6 0 R /Fit] /Next [11 0 R 12 0 R] >>",
+]
+
+
+def _access_maps(pdf: bytes, load: Callable[[HistoricalResolver], None]) -> list[Any]:
+    reader = PdfFileReader(io.BytesIO(pdf))
+    maps = []
+    for revision in range(reader.xrefs.total_revisions):
+        resolver = reader.get_historical_resolver(revision)
+        load(resolver)
+        maps.append(resolver._indirect_object_access_cache)
+    return maps
+
+
+@pytest.mark.parametrize("which", ["signed", "tagged"])
+def test_the_paths_to_every_object_are_pyhankos(which: str, signed_pdf: bytes) -> None:
+    """The map the modification analysis checks every changed object against: page tree entered only through its
+    own place (links to other pages, a named destination), the structure tree apart, cycles, every revision."""
+    pdf = signed_pdf if which == "signed" else _pdf(TAGGED)
+    fast = _access_maps(pdf, speedups._load_reverse_xref_cache)
+    slow = _access_maps(pdf, speedups._slow_reverse_xref)
+    assert fast == slow
+    assert sum(len(paths) for revision in fast for paths in revision.values()) >= 16
+    if which == "tagged":
+        (paths,) = fast
+        page = {str(p) for p in paths[generic.Reference(5, 0)]}
+        assert ".Root.Pages.Kids[0].Kids[0]" in page and ".Root.Names.Dests.Names[1][0]" in page and len(page) == 4
+        link = {str(p) for p in paths[generic.Reference(9, 0)]}
+        assert link == {".Root.Pages.Kids[0].Kids[1].Annots[0]"}  # not through its own /Self, nor page 4's /Dest
+    broken = _pdf([TAGGED[0], "<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>", *TAGGED[2:]])
+    for load in (speedups._load_reverse_xref_cache, speedups._slow_reverse_xref):
+        with pytest.raises(misc.PdfReadError, match="Circular reference in page tree"):
+            _access_maps(broken, load)

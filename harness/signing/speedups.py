@@ -12,11 +12,13 @@ import os
 import re
 import threading
 import time
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils import generic, misc
-from pyhanko.pdf_utils.reader import HistoricalResolver
+from pyhanko.pdf_utils.reader import HistoricalResolver, RawPdfPath
 from pyhanko.sign.validation import generic_cms
 
 _HEX_ONLY = re.compile(rb"[0-9A-Fa-f]*")
@@ -248,6 +250,102 @@ def _subsume_object(self: HistoricalResolver, obj: Any) -> Any:
     return _slow_subsume(self, obj)
 
 
+_slow_reverse_xref: Any = HistoricalResolver._load_reverse_xref_cache
+_WALKED = (generic.IndirectObject, generic.DictionaryObject, generic.ArrayObject)
+
+
+def _load_reverse_xref_cache(self: HistoricalResolver) -> None:
+    """pyHanko's map from each object of a revision to every path that reaches it from the trailer, which the
+    modification analysis builds for the signed revision of every signature but the last (a third of verifying a
+    two-signature document). The same walk over the same objects in the same order, with the same exceptions for
+    the page tree, /Parent and the structure tree, with paths as tuples: the original called itself for every
+    number of every array (a font's /Widths) with keyword arguments and compared linked lists element by element."""
+    if self._indirect_object_access_cache is not None:
+        return
+    collected: dict[generic.Reference, set[tuple[str | int, ...]]] = defaultdict(set)
+    walked = _WALKED
+    indirect, dictionary = generic.IndirectObject, generic.DictionaryObject
+
+    def walk(obj: Any, path: tuple[str | int, ...], seen: frozenset[generic.Reference], in_struct: bool) -> None:
+        if isinstance(obj, indirect):
+            ref = obj.reference
+            if ref in seen:
+                return
+            collected[ref].add(path)
+            seen = seen | {ref}
+            obj = self(ref)
+            if page_tree.get(ref, path) != path:
+                return  # a page tree node is entered only through its own place in the tree
+            if not in_struct and ref in struct_tree:
+                return
+        if isinstance(obj, dictionary):
+            for key, value in obj.items():
+                if key == "/Parent" or (in_struct and key == "/P") or not isinstance(value, walked):
+                    continue
+                walk(value, (*path, key), seen, in_struct or (key == "/K" and path == ("/Root", "/StructTreeRoot")))
+        elif isinstance(obj, generic.ArrayObject):
+            for index, value in enumerate(obj):
+                if isinstance(value, walked):
+                    walk(value, (*path, index), seen, in_struct)
+
+    def page_nodes(
+        pages: Any, path: tuple[str | int, ...]
+    ) -> Iterator[tuple[generic.Reference, tuple[str | int, ...]]]:
+        for index, kid in enumerate(pages["/Kids"]):
+            kid_path = (*path, "/Kids", index)
+            if isinstance(kid, indirect):
+                yield kid.reference, kid_path
+            kid = kid.get_object()
+            if kid.get("/Type", None) == "/Pages":
+                yield from page_nodes(kid, kid_path)
+
+    def struct_nodes(element: Any) -> Iterator[generic.Reference]:
+        try:
+            children = element["/K"]
+        except KeyError:
+            return
+        if not isinstance(children, generic.ArrayObject):
+            children = (children,)
+        for child in children:
+            child_ref = None
+            if isinstance(child, indirect):
+                child_ref = child.reference
+                child = child.get_object()  # type: ignore[no-untyped-call]
+            if not isinstance(child, dictionary):
+                continue
+            try:
+                if child["/Type"] != "/StructElem":
+                    continue
+            except KeyError:
+                pass
+            if child_ref is not None:
+                yield child_ref
+            yield from struct_nodes(child)
+
+    pages_ref: Any = self.root.raw_get("/Pages")
+    pages_path: tuple[str | int, ...] = ("/Root", "/Pages")
+    page_tree: dict[generic.Reference, tuple[str | int, ...]] = {}
+    if isinstance(pages_ref, indirect):
+        page_tree[pages_ref.reference] = pages_path
+    for ref, path in page_nodes(pages_ref.get_object(), pages_path):
+        if ref in page_tree:
+            raise misc.PdfReadError("Circular reference in page tree in mapping stage")
+        page_tree[ref] = path
+    struct_tree: set[generic.Reference] = set()
+    try:
+        root_ref = self.root.raw_get("/StructTreeRoot")
+        for ref in struct_nodes(root_ref.get_object()):
+            if ref in struct_tree:
+                raise misc.PdfReadError("Circular reference in structure tree in mapping stage")
+            struct_tree.add(ref)
+    except KeyError:
+        pass
+    walk(self.trailer_view, (), frozenset(), False)
+    self._indirect_object_access_cache = {
+        ref: {RawPdfPath(*path) for path in paths} for ref, paths in collected.items()
+    }
+
+
 _slow_cert_usage: Any = generic_cms.validate_cert_usage
 USAGE_SECONDS = 60.0
 """How long a certificate's path validation is reused: what it depends on is in its key except the clock, which
@@ -307,4 +405,5 @@ def install() -> None:
     asn1_x509.NameTypeAndValue._ldap_string_prep = _cached_string_prep
     asn1_x509.Name.__eq__ = _name_eq
     HistoricalResolver._subsume_object = _subsume_object  # type: ignore[method-assign]
+    HistoricalResolver._load_reverse_xref_cache = _load_reverse_xref_cache  # type: ignore[method-assign]
     generic_cms.validate_cert_usage = _validate_cert_usage
