@@ -19,7 +19,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -218,6 +217,9 @@ class Database:
             lite = sqlite_insert(table).values(**values)
             conn.execute(lite.on_conflict_do_update(index_elements=list(keys), set_=changes))
         elif dialect == "postgresql":
+            # Imported here: SQLAlchemy's PostgreSQL dialect took a tenth of a second to load in every process.
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
             pg = pg_insert(table).values(**values)
             conn.execute(pg.on_conflict_do_update(index_elements=list(keys), set_=changes))
         else:
