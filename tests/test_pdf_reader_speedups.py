@@ -244,6 +244,27 @@ def test_equal_names_and_different_names() -> None:
     assert a != "not a name"
 
 
+def test_a_name_tagged_as_a_general_name_is_compared_by_its_contents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ESS signing-certificate attribute names the issuer inside a GeneralName: the same name under another tag,
+    equal without preparing every attribute again; a different one still unequal."""
+    plain = asn1_x509.Name.build({"common_name": "Lê Văn Chính", "country_name": "VN"})
+
+    def tagged(name: asn1_x509.Name) -> asn1_x509.Name:
+        names = asn1_x509.GeneralNames([asn1_x509.GeneralName(name="directory_name", value=name)])
+        return asn1_x509.GeneralNames.load(names.dump())[0].chosen
+
+    same, other = tagged(plain), tagged(asn1_x509.Name.build({"common_name": "Lê Văn Chính", "country_name": "VM"}))
+    assert same.dump() != plain.dump() and speedups._slow_name_eq(same, plain)
+
+    def unwanted(a: object, b: object) -> bool:
+        raise AssertionError("prepared again")
+
+    monkeypatch.setattr(speedups, "_slow_name_eq", unwanted)
+    assert same == plain and plain == same
+    monkeypatch.undo()
+    assert other != plain and not speedups._slow_name_eq(other, plain)
+
+
 def test_verification_still_catches_a_change_after_signing(signed_pdf: bytes, pki: TestPki) -> None:
     trust = TrustConfig.from_pki(pki)
     assert verify_pdf(signed_pdf, trust, sender=SENDER).findings == []

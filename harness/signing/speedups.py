@@ -217,10 +217,13 @@ def _name_eq(self: asn1_x509.Name, other: object) -> bool:
     """RFC 5280 7.1 name equality without preparing every attribute of both names again: the same DER is
     equal (the relation is reflexive); different comparison keys (asn1crypto's `hashable`, remembered per
     encoding) are unequal, since equal names always have equal keys. pyHanko compares the signer's issuer with
-    every certificate of a signature. Anything else, or a name that cannot be prepared, goes to the original."""
+    every certificate of a signature, and an ESS signing-certificate attribute's issuer (a name tagged as a
+    GeneralName) with the certificate's: the same names under another tag, equal by their contents (six slow
+    comparisons, 8 % of verifying a document). Anything else, or a name that cannot be prepared, goes to the
+    original."""
     if isinstance(other, asn1_x509.Name):
         mine, theirs = self.dump(), other.dump()
-        if mine == theirs:
+        if mine == theirs or self.contents == other.contents:
             return True
         try:
             if _name_key(mine) != _name_key(theirs):
