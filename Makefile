@@ -27,9 +27,10 @@ lint: $(STAMP)
 type: $(STAMP)
 	$(BIN)/mypy
 
-# One pytest worker per core, a test file per worker at a time (its module fixtures stay shared).
+# One pytest worker per core, a test file per worker at a time (its module fixtures stay shared), in the order
+# tests/conftest.py gives them (slow files first, those that read the demo trial last).
 pytest: $(STAMP)
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 test: lint type pytest
 

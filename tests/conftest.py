@@ -174,6 +174,19 @@ def _needs_demo(item: pytest.Item) -> bool:
     return "demo_trial" in getattr(item, "fixturenames", ())
 
 
+def _calm(item: pytest.Item) -> bool:
+    return item.get_closest_marker("calm") is not None
+
+
+@pytest.fixture(autouse=True)
+def _calm_machine(request: pytest.FixtureRequest) -> None:
+    """A `calm` test judges time (a load run's latencies and throughput in a few seconds): it waits until the demo
+    trial running beside the suite, if one was started, has ended, instead of sharing two cores with it."""
+    started = DEMO_ROOT in os.environ and (_demo_run().root / "started").exists()
+    if _calm(request.node) and started and not os.environ.get("LIENTHONG_TEST_DEMO"):
+        _demo_run().result()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_itemcollected(item: pytest.Item) -> None:
     """A test that needs the demo trial is slow (`pytest -m "not slow"` is the quick loop)."""
@@ -183,13 +196,16 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """After `-m`/`-k` deselection: the demo starts only when a selected test needs it, and the files of
-    those tests run last (whole files, so xdist's per-file scheduling hands them out last)."""
-    files = {i.path for i in items if _needs_demo(i)}
-    if not files:
-        return
-    items[:] = [i for i in items if i.path not in files] + [i for i in items if i.path in files]
-    if not os.environ.get("LIENTHONG_TEST_DEMO"):
+    """After `-m`/`-k` deselection: the files of the tests that need the demo (or a calm machine) run last, and
+    within each part the files with a slow test first (whole files: xdist's per-file scheduling, told not to
+    reorder, hands them out in this order). Its default put the files with most tests first, so the minute-long
+    single-test trial files ran last and one worker idled while the other finished them. The demo starts only
+    when a test needs it."""
+    demo = {i.path for i in items if _needs_demo(i)}
+    calm = {i.path for i in items if _calm(i)}
+    slow = {i.path for i in items if i.get_closest_marker("slow") is not None}
+    items.sort(key=lambda i: (i.path in demo or i.path in calm, i.path not in slow))  # stable within each part
+    if demo and not os.environ.get("LIENTHONG_TEST_DEMO"):
         _demo_run().start_once()
 
 

@@ -21,7 +21,9 @@ from click.testing import CliRunner
 from harness.cli.main import cli
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.slow  # over ten seconds of processes, browsers or fuzzing: not in the quick loop
+# Over ten seconds of processes: not in the quick loop; and it judges latencies over a few seconds, so not beside
+# the demo trial (a run starved of CPU beside it made 6 requests in 4 s and never fetched a document).
+pytestmark = [pytest.mark.slow, pytest.mark.calm]
 
 MINIMAL = REPO / "fixtures" / "topologies" / "minimal.yaml"
 WALL_LIMIT_S = 20.0
