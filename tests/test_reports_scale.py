@@ -28,6 +28,8 @@ from harness.trial.roster import read_roster
 from simulators.topology import load_topology
 from tests.conftest import REPO, nss_database, pdfsig, require_tool
 
+pytestmark = pytest.mark.slow  # every report at 1,000 agencies: about fifty seconds of CPU
+
 
 @pytest.fixture(scope="module")
 def big() -> RecordedTrial:
