@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -67,6 +68,59 @@ def test_strict_timestamped_document_with_appendices(pki: TestPki) -> None:
     assert len(signed.package.attachments) == 3
     findings = verify_package(signed.package, TrustConfig.from_pki(pki), profile=Profile.STRICT)
     assert findings == [], [f.message_en for f in findings]
+
+
+def test_a_memo_signs_a_document_once_a_day_and_sends_it_under_fresh_numbers(
+    pki: TestPki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A simulated system reuses its signed PDF per sender, signer, type and day: nothing is rendered again,
+    each package carries its own number and DocumentId and verifies clean; a document with appendices, another
+    type, another signer, another day or another PKI is made anew."""
+    from harness import pdf
+    from harness.signing import documents
+
+    sender, recipients = _sender()
+    memo = documents.SignedPdfMemo(size=3)
+    renders: list[str] = []
+    real_render = pdf.render
+
+    def render(spec: pdf.DocumentSpec) -> pdf.RenderedDocument:
+        renders.append(spec.doc_type.name)
+        return real_render(spec)
+
+    monkeypatch.setattr(documents, "render", render)
+
+    def send(number: int, doc_type: str = "Công văn", **kw: Any) -> documents.SignedDocument:
+        return signed_pilot_document(pki, doc_type, sender, recipients, seed=number, number=number, memo=memo, **kw)  # type: ignore[arg-type]
+
+    first, second = send(101), send(102)
+    assert renders == ["Công văn"]
+    assert second.signed_pdf == first.signed_pdf
+    assert first.package.code is not None and second.package.code is not None
+    assert (first.package.code.code_number, second.package.code.code_number) == ("101", "102")
+    assert first.package.document_id != second.package.document_id
+    for signed in (first, second):
+        data = build(signed.package)
+        assert inspect(data).report.findings == []
+        assert verify_package(signed.package, TrustConfig.from_pki(pki)) == []
+    send(103, appendices=1)
+    assert renders == ["Công văn", "Công văn", "Báo cáo"]  # with appendices: made anew, not kept
+    assert send(104).signed_pdf == first.signed_pdf
+    other = send(105, signer_organ=RECEIVER)
+    assert other.signed_pdf != first.signed_pdf
+    assert verify_package(other.package, TrustConfig.from_pki(pki))  # the fault the profile asks for stays
+    unsigned = send(106, sign=False)
+    assert b"/ByteRange" not in unsigned.signed_pdf
+    import datetime as dt
+
+    send(107, when=dt.date(2026, 1, 2))
+    assert len(renders) == 6
+    send(108, "Thông báo")  # three kept: the first Công văn went when the January one came
+    send(109)
+    assert len(renders) == 8
+    pki2 = load_or_build(AGENCIES, seed="test-signed-documents", directory=tmp_path)
+    signed_pilot_document(pki2, "Công văn", sender, recipients, number=110, memo=memo)  # type: ignore[arg-type]
+    assert len(renders) == 9
 
 
 def test_signing_certificate_attributes_are_pyhankos_own(pki: TestPki) -> None:

@@ -23,11 +23,15 @@ from harness.edxml.factory import follow_up, organization
 from harness.edxml.parser import parse_package
 from harness.ids import InvalidIdentifier, parse_agency_id
 from harness.pdf.doctypes import UnknownDocType, doc_type
-from harness.signing.documents import signed_pilot_document
+from harness.signing.documents import SignedPdfMemo, signed_pilot_document
 from harness.transport.mailbox import MailboxError
 from simulators.agency.state import AgencyState, bad_request, filed, in_thread, iso
 
 log = logging.getLogger(__name__)
+
+COMPOSED = SignedPdfMemo()
+"""The host's signed documents by sender, signer, type and day: each agency's Công văn of the day is rendered
+and signed once and sent under fresh numbers (harness.signing.documents.SignedPdfMemo)."""
 
 
 def break_promulgation_date(data: bytes) -> bytes:
@@ -168,6 +172,7 @@ class Composer(AgencyState):
             sign=self.behaviour.signs,
             signer_organ=other if self.behaviour.signs_as_other_agency else None,
             priority=priority,
+            memo=COMPOSED,
         )
         package = signed.package
         if subject:
