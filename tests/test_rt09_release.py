@@ -47,8 +47,18 @@ class HeldUpWatch:
         self._row(now + 3.0, LISTING)  # and lists again once the ten ordinary ones are registered
         time.sleep(self.delay)  # the harness thread resumes late
 
-    def journal(self, *, system_id: str, operation: str | None = None, after: int | None = None) -> list[Any]:
-        return [r for r in self.rows if operation is None or r["operation"] == operation]
+    def journal(
+        self,
+        *,
+        system_id: str,
+        operation: str | None = None,
+        after: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> list[Any]:
+        low = datetime.fromtimestamp(since, ICT).isoformat(timespec="milliseconds") if since is not None else ""
+        high = datetime.fromtimestamp(until, ICT).isoformat(timespec="milliseconds") if until is not None else "~"
+        return [r for r in self.rows if (operation is None or r["operation"] == operation) and low <= r["ts"] <= high]
 
 
 def test_a_listing_made_while_the_harness_resumes_counts_after_the_release(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,9 +107,16 @@ class AxisWatch:
         after: int = 0,
         tail: int | None = None,
         limit: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
     ) -> list[dict[str, Any]]:
-        """Journal rows after id `after`, oldest first (at most `limit`); `tail=N`: only the newest N rows."""
+        """Journal rows after id `after`, oldest first (at most `limit`); `tail=N`: only the newest N rows;
+        `since`/`until` (epoch seconds): only rows of that time."""
         params: dict[str, Any] = {"after": after}
+        if since is not None:
+            params["since"] = repr(since)
+        if until is not None:
+            params["until"] = repr(until)
         if limit is not None:
             params["limit"] = limit
         if tail is not None:

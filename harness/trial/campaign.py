@@ -485,12 +485,14 @@ class Campaign:
         agency = world.agencies.get(result.agency)
         if agency is None:
             return
-        try:
-            rows = world.watch(agency.axis).journal(system_id=agency.system_id, tail=JOURNAL_TAIL)
-        except (ControlPlaneError, WorldError):
-            return
         start = datetime.fromisoformat(result.started).timestamp() - 1
         end = start + result.seconds + 2
+        try:
+            rows = world.watch(agency.axis).journal(
+                system_id=agency.system_id, tail=JOURNAL_TAIL, since=start, until=end
+            )
+        except (ControlPlaneError, WorldError):
+            return
         extract = [r for r in rows if start <= journal_time(r) <= end]
         directory.mkdir(parents=True, exist_ok=True)
         tag = zlib.crc32(result.name.encode()) % 10**8  # stable across runs, unlike hash()

@@ -11,12 +11,14 @@ import binascii
 import json
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from harness.edxml.formats import ICT
 from harness.transport.vxp.wire import MessageType
 from simulators.axis.config import OrganizationSpec, Strictness, SystemSpec
 from simulators.axis.faults import Fault, FaultError
@@ -35,6 +37,17 @@ STARTED = time.time()
 
 def _error(message_vi: str, status: int = 400) -> JSONResponse:
     return JSONResponse({"error": message_vi}, status_code=status)
+
+
+def _instant(value: str | None) -> str | None:
+    """A query's epoch seconds as the journal writes its times (ISO 8601, milliseconds, +07:00): those sort."""
+    if value is None or value == "":
+        return None
+    try:
+        seconds = float(value)
+        return datetime.fromtimestamp(seconds, ICT).isoformat(timespec="milliseconds")
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"Thời điểm {value!r} phải là số giây kể từ 1970-01-01 (epoch).") from None
 
 
 async def _json(request: Request) -> dict[str, Any]:
@@ -86,6 +99,8 @@ def control_routes(axis: Axis, lag: LoopLag | None = None) -> list[Route]:
             system_id=q.get("system"),
             limit=int(q.get("limit", 10000)),
             tail=q.get("tail", "") in ("1", "true"),
+            since=_instant(q.get("since")),
+            until=_instant(q.get("until")),
         )
         if q.get("format") == "jsonl":
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

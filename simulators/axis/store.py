@@ -509,11 +509,17 @@ class Store:
         system_id: str | None = None,
         limit: int = 1000,
         tail: bool = False,
+        since: str | None = None,
+        until: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Journal rows after id `after`, oldest first; `tail` keeps the newest `limit` rows instead."""
+        """Journal rows after id `after`, oldest first; `tail` keeps the newest `limit` rows instead. `since` and
+        `until` bound `ts` (the journal's own ISO format, which sorts as text): a failed scenario's evidence is its
+        own seconds, not the system's last 2,000 calls serialised and filtered by the harness."""
         self.flush_journal()
         sql, args = _filtered(
-            "SELECT * FROM journal WHERE id > ?", [after], [("operation = ?", operation), ("system_id = ?", system_id)]
+            "SELECT * FROM journal WHERE id > ?",
+            [after],
+            [("operation = ?", operation), ("system_id = ?", system_id), ("ts >= ?", since), ("ts <= ?", until)],
         )
         order = " ORDER BY id DESC LIMIT ?" if tail else " ORDER BY id LIMIT ?"
         rows = self.db.execute(sql + order, [*args, limit]).fetchall()

@@ -51,6 +51,39 @@ def test_journal_has_one_row_per_request(env: AxisEnv) -> None:
     assert [r["id"] for r in env.journal(AXIS_H41, after=str(rows[3]["id"]))] == [rows[4]["id"], rows[5]["id"]]
 
 
+def test_journal_rows_of_a_time_span(env: AxisEnv) -> None:
+    """`since`/`until` (epoch seconds) keep the rows of that span: a failed scenario's evidence and the run-tests
+    judging a few seconds read those seconds, not a system's whole history (the harness fetched the newest 2,000
+    rows for each failure, and a check read up to 10,000 from the oldest)."""
+    import time
+
+    from harness.transport.sim_control import journal_time
+
+    client = env.client(H41_00)
+    client.get_agencies_list()
+    time.sleep(0.05)
+    middle = time.time()
+    time.sleep(0.05)
+    client.count_receive_edoc()
+    time.sleep(0.05)
+    end = time.time()
+    time.sleep(0.05)
+    client.get_agencies_list()
+    rows = env.journal(AXIS_H41)
+    assert [r["operation"] for r in rows] == ["getAgenciesList", "countReceiveEdoc", "getAgenciesList"]
+    assert journal_time(rows[0]) < middle < journal_time(rows[1]) < end < journal_time(rows[2])
+    since = env.journal(AXIS_H41, since=repr(middle))
+    assert [r["id"] for r in since] == [rows[1]["id"], rows[2]["id"]]
+    span = env.journal(AXIS_H41, since=repr(middle), until=repr(end))
+    assert [r["id"] for r in span] == [rows[1]["id"]]
+    assert env.journal(AXIS_H41, since=repr(middle), until=repr(end), tail="1", limit="5") == span
+    assert env.journal(AXIS_H41, until=repr(middle)) == rows[:1]
+    exact = env.journal(AXIS_H41, since=repr(journal_time(rows[1])), until=repr(journal_time(rows[1])))
+    assert [r["id"] for r in exact] == [rows[1]["id"]]  # the row's own millisecond is inside
+    response = env.control(AXIS_H41, "GET", "/journal", params={"since": "hôm qua"})
+    assert response.status_code == 400 and "epoch" in response.json()["error"]
+
+
 def test_journal_jsonl_download(env: AxisEnv) -> None:
     client = env.client(H41_00)
     client.get_agencies_list()

@@ -16,11 +16,11 @@ def sut_calls_ok(ctx: ScenarioContext) -> None:
     since = ctx.started
 
     def ok_calls() -> list[dict[str, object]]:
-        rows = watch.journal(system_id=sut.system_id)
+        rows = watch.journal(system_id=sut.system_id, since=since)
         return [r for r in rows if journal_time(r) >= since and r["status"] == "OK"]
 
     if not wait_until(ok_calls, ctx.deadlines.fetch, ctx.deadlines.poll):
-        rows = [r for r in watch.journal(system_id=sut.system_id) if journal_time(r) >= since]
+        rows = [r for r in watch.journal(system_id=sut.system_id, since=since) if journal_time(r) >= since]
         refused = sorted({f"{r['http_status']} {r['error_desc']}" for r in rows})[:3]
         detail = f"; trục đã từ chối {len(rows)} lần gọi: {'; '.join(refused)}" if rows else ""
         raise ctx.fail(

@@ -100,7 +100,10 @@ def poll_cadence(ctx: ScenarioContext) -> None:
     time.sleep(ctx.deadlines.observe)
     end = time.time()
     rows = axis_watch(ctx).journal(
-        system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST)
+        system_id=sut.system_id,
+        operation=sut_operation(ctx, Operation.GET_RECEIVED_EDOC_LIST),
+        since=start,
+        until=end,
     )
     times = sorted(t for t in (journal_time(r) for r in rows if r["status"] == "OK") if start <= t <= end)
     edges = [start, *times, end]

@@ -85,7 +85,7 @@ def flash_fetched_in_time(ctx: ScenarioContext) -> None:
 
     def fetched_at() -> float | None:
         ids = {d["doc_id"] for d in deliveries_of(ctx, inbound.axis_doc_id)}
-        rows = watch.journal(system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_EDOC))
+        rows = watch.journal(system_id=sut.system_id, operation=sut_operation(ctx, Operation.GET_EDOC), since=released)
         times = [journal_time(r) for r in rows if r["status"] == "OK" and ids & set(r["doc_ids"])]
         return min(times) if times else None
 
@@ -94,7 +94,7 @@ def flash_fetched_in_time(ctx: ScenarioContext) -> None:
         raise ctx.fail("RT-09", f"Hệ thống không tải văn bản hỏa tốc {inbound.document_id} về.")
     listings = sorted(
         journal_time(r)
-        for r in watch.journal(system_id=sut.system_id, operation=listing)
+        for r in watch.journal(system_id=sut.system_id, operation=listing, since=released)
         if r["status"] == "OK" and journal_time(r) >= released
     )
     first = listings[0] if listings else at
