@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import dataclasses
 import itertools
 import json
 import time
@@ -454,35 +453,3 @@ def test_an_idle_clerk_rests_and_wakes_for_planned_work(sim: Simulation, pki: Te
     run(scenario())
     assert 1 <= len(looks) <= 4, f"{len(looks)} looks in 1.5 s idle"
     assert len(done) == 1 and done[0] - planned[0] < 0.15, (planned, done)
-
-
-def test_statuses_are_listed_every_third_poll(sim: Simulation, pki: TestPki, tmp_path: Path) -> None:
-    """A system lists its mailbox at every poll and its sent documents' statuses at every third (two listings a
-    poll were most of what polling cost a host at 64 agencies); one that ignores its statuses never lists them."""
-    a = agency(sim, pki, A, tmp_path)
-    calls: list[str] = []
-
-    async def fetch_documents() -> int:
-        calls.append("documents")
-        return 0
-
-    async def receive_statuses() -> None:
-        calls.append("statuses")
-
-    a.fetch_documents = fetch_documents  # type: ignore[method-assign]
-    a.receive_statuses = receive_statuses  # type: ignore[method-assign]
-
-    async def polls(n: int) -> list[str]:
-        calls.clear()
-        for _ in range(n):
-            await a.poll_axis()
-        return list(calls)
-
-    async def scenario() -> None:
-        assert await polls(4) == ["documents", "statuses", "documents", "documents", "documents", "statuses"]
-        assert (await polls(6)).count("statuses") == 2
-        a.behaviour = dataclasses.replace(a.behaviour, fetches_sent_statuses=False)
-        assert await polls(3) == ["documents"] * 3
-        await a.aclose()
-
-    run(scenario())

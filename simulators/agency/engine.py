@@ -49,11 +49,6 @@ __all__ = ["Connection", "Mode", "SimulatedAgency", "Timing"]
 OUTBOX_RETRY = 1.0
 """Seconds before the clerk retries a status the axis could not take (besides every poll)."""
 
-STATUS_EVERY = 3
-"""A system lists the statuses of its sent documents at every third poll (1.5 s compressed, well within RT-06's
-6-second fetch deadline) and its mailbox of documents at every poll: most systems awake at a province's size
-wait for documents, and two listings a poll were most of what their polling cost."""
-
 
 class SimulatedAgency(Clerk, Checks, Composer):
     """One simulated document system: its inbox, clerk, checker, outbox and composer, run by three loops."""
@@ -157,8 +152,7 @@ class SimulatedAgency(Clerk, Checks, Composer):
         """One poll: fetch documents, resend the outbox, fetch statuses. Never raises."""
         steps: list[tuple[str, Callable[[], Any]]] = [("nhận văn bản", self.fetch_documents)]
         steps.append(("gửi trạng thái", self.flush))
-        self._polls += 1
-        if self.behaviour.fetches_sent_statuses and self._polls % STATUS_EVERY == 1:
+        if self.behaviour.fetches_sent_statuses:
             steps.append(("nhận trạng thái", self.receive_statuses))
         for what, step in steps:
             try:

@@ -164,7 +164,6 @@ class AgencyState:
         self._last_failure = ""
         self._fetching = False
         self._flushed_at = 0.0
-        self._polls = 0
         """True while a poll is fetching: the clerk waits so that it sees the whole batch (flash order)."""
 
     async def aclose(self) -> None:
