@@ -169,6 +169,22 @@ def test_docx_summary_tables(rendered: Rendered) -> None:
     assert matrix[5] == ["Tổng nhận", "7", "7", "3", "0", "17"]
 
 
+@pytest.mark.parametrize("kind", ["summary-docx", "appendix-docx"])
+def test_docx_tables_carry_their_column_widths_in_the_grid(rendered: Rendered, kind: str) -> None:
+    """LibreOffice lays a fixed table out by its grid (<w:gridCol>), Word by its cells: python-docx split the grid
+    evenly, so in LibreOffice the matrix's name column was as narrow as a count's."""
+    path = rendered.file(kind, None if kind.startswith("summary") else data.FAILING)
+    tables = Document(str(path)).tables
+    assert len(tables) >= 3
+    for table in tables:
+        grid = [column.width for column in table.columns]
+        cells = [cell.width for cell in table.rows[-1].cells]
+        assert grid == cells, (grid, cells)
+        assert sum(grid) > 0
+    widest = max(tables, key=lambda t: len(t.columns))
+    assert len({c.width for c in widest.columns}) > 1  # a matrix: the names' column is wider than a count's
+
+
 # ----------------------------------------------------------------------------------------------- PDF
 
 

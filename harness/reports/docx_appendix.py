@@ -88,8 +88,8 @@ def summary_docx(view: SummaryView) -> bytes:
             [9, TEXT_WIDTH_MM - 9 - 26 - mark_w * len(RUN_TESTS), *[mark_w] * len(RUN_TESTS), 26],
             9.5,
         ),
-        (tables.late(view), [9, 48, 30, 26, TEXT_WIDTH_MM - 113], TABLE_PT),
-        (tables.shares(view), [9, TEXT_WIDTH_MM - 9 - 18 * 3 - 28, 18, 18, 18, 28], TABLE_PT),
+        (tables.late(view), [11, 48, 30, 26, TEXT_WIDTH_MM - 115], TABLE_PT),
+        (tables.shares(view), [11, TEXT_WIDTH_MM - 11 - 18 * 3 - 28, 18, 18, 18, 28], TABLE_PT),
         *((t, *_exchange_widths(t)) for t in tables.matrices(view)),
     ]
     for table, table_widths, size in widths:
