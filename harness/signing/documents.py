@@ -46,7 +46,7 @@ class SignedPdfMemo:
 
     A simulated system composing its hundredth Công văn of the day reuses the first one's signed
     PDF under a fresh number and DocumentId, as the harness' probes do (harness.scenarios.kit):
-    rendering and signing every document were 42 % of a simulated agencies' host CPU at 64
+    rendering and signing every document were 42 % of an agency host's CPU at 64
     agencies, and the harness verified each new PDF again. What the printed number says is the
     first document's; no check reads it (SIG-18 looks at the stamp's place)."""
 
