@@ -64,7 +64,7 @@ def matrix_results(demo_trial: DemoTrial) -> dict[str, list[ScenarioResult]]:
         runs = store.results(1)
     finally:
         store.close()
-    # The demo runs a failed scenario once more after the others; the latest attempt is what counts
+    # The demo runs a failed scenario once more after its agency's others; the latest attempt is what counts
     # (a real fault fails both times, a moment of an overloaded machine does not). An attempt judged
     # while the machine lagged is voided and run again beyond that (up to VOID_ROUNDS more): only then is
     # there a third.

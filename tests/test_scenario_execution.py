@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -16,7 +17,7 @@ from harness.scenarios import steps as registry
 from harness.scenarios.context import NotApplicable, ScenarioContext, StepFailure
 from harness.scenarios.execution import ScenarioRun, outcome_of, scenario_id_of
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
-from harness.scenarios.runner import Job, Scenario, run_jobs
+from harness.scenarios.runner import FollowUp, Job, Scenario, run_jobs
 from harness.scenarios.steps import StepDef, UndefinedStep
 from harness.scenarios.world import World, WorldError
 
@@ -257,3 +258,46 @@ def test_a_lane_goes_on_while_a_check_left_for_the_end_waits(lane_steps: list[tu
     assert (first.steps[-1].keyword, first.steps[-1].text) == ("Sau cùng", "cửa sổ yên lặng")
     assert first.outcome is (Outcome.PASSED if verdict == "ổn" else Outcome.FAILED)
     assert results[1].outcome is Outcome.PASSED
+
+
+def test_a_lane_runs_its_follow_up_behind_the_lanes_not_yet_started(lane_steps: list[tuple[str, str]]) -> None:
+    """A system's failures run again once its lane is done (issue 28: rounds of their own after the whole run left
+    the machine a third busy for minutes at its end), behind every lane not yet started, at most `cap` such
+    lanes at once; asked again once the follow-up is done, until it has nothing more."""
+    world, _ = _world()
+    events = lane_steps
+    asked: list[str] = []
+    running = {"now": 0, "most": 0}
+    guard = threading.Lock()
+
+    def scenario(name: str) -> Scenario:
+        return Scenario("AX-01 Thử", name, ("AX-01",), (("then", "bước đánh dấu"),))
+
+    def begin() -> None:
+        with guard:
+            running["now"] += 1
+            running["most"] = max(running["most"], running["now"])
+
+    def done(result: ScenarioResult) -> None:
+        with guard:
+            running["now"] -= 1
+
+    def job(lane: str, name: str) -> Job:
+        return Job(scenario(name), home_axis=lane, begin=begin, done=done)
+
+    jobs = [job("A", "a1"), job("B", "b1"), job("B", "b2"), job("C", "c1"), job("C", "c2")]
+
+    def follow(lane: str) -> FollowUp | None:
+        asked.append(lane)
+        again = {"A": ["a1 lần 2", "a1 lần 3"], "C": ["c2 lần 2"]}.get(lane, [])
+        if asked.count(lane) > 1 or not again:
+            return None
+        return FollowUp([job(lane, name) for name in again], cap=1)
+
+    results = run_jobs(world, jobs, workers=2, follow=follow)
+    ran = [name for kind, name in events if kind == "bước"]
+    assert [r.name for r in results] == ["a1", "b1", "b2", "c1", "c2", "a1 lần 2", "a1 lần 3", "c2 lần 2"]
+    assert sorted(ran) == sorted(r.name for r in results)
+    assert ran.index("c1") < ran.index("a1 lần 2") < ran.index("a1 lần 3"), "behind C, in the lane's order"
+    assert sorted(asked) == ["A", "A", "B", "C", "C"], "asked again after a follow-up, never for it twice over"
+    assert running["most"] <= 2

@@ -1,5 +1,6 @@
-"""The live display of a trial run (issue 28, item 5): scenarios, not attempts, passed and failed; a retry
-batch has its own bar instead of growing the first one; the report phase has a bar that reaches its end."""
+"""The live display of a trial run (issue 28, item 5): scenarios, not attempts, passed and failed; the runs
+again of failures have their own bar instead of growing the first one; the report phase has a bar that reaches
+its end."""
 
 from __future__ import annotations
 
@@ -40,21 +41,23 @@ def test_a_retry_that_passes_moves_the_scenario_to_passed() -> None:
     out = io.StringIO()
     display = TrialProgress(Console(file=out, width=200, force_terminal=False))
     with display.progress:
-        display.listen("plan", {"A": 2, "B": 1})
+        display.listen("plan", {"A": 1, "B": 2})
         display.listen("result", _result("A", "x", Outcome.FAILED))
-        display.listen("result", _result("A", "y", Outcome.PASSED))
+        display.listen("again", 1)  # A's lane ended before B's: its failure runs again while B's first runs go on
         display.listen("result", _result("B", "x", Outcome.ERROR))
-        assert display._counts() == "[green]1 đạt[/] [red]2 không đạt[/]"
-        display.listen("retry", 2)
         display.listen("result", _result("A", "x", Outcome.PASSED, attempt=2))
+        display.listen("result", _result("B", "y", Outcome.PASSED))
+        assert display._counts() == "[green]2 đạt[/] [red]1 không đạt[/]"
+        display.listen("again", 1)
         display.listen("result", _result("B", "x", Outcome.FAILED, attempt=2))
         display.listen("reports", 5)
         display.listen("reported", 5)
     first, retry, reports = display.progress.tasks
     assert (first.total, first.completed) == (3, 3), "retries never grow the first bar"
-    assert (retry.total, retry.completed) == (2, 2) and retry.description == "Chạy lại 2 kịch bản không đạt"
+    assert (retry.total, retry.completed) == (2, 2) and retry.description == "Chạy lại kịch bản không đạt"
     assert reports.description == "Viết báo cáo" and reports.finished
     assert display._counts() == "[green]2 đạt[/] [red]1 không đạt[/]", "three scenarios, whatever the attempts"
+    assert "Chạy thử" in first.description and first.finished and retry.finished
     assert "3 cơ quan" not in out.getvalue() and "2 cơ quan, 3 kịch bản cần chạy" in out.getvalue()
 
 

@@ -177,16 +177,66 @@ def start_job(world: World, job: Job) -> Future[ScenarioResult]:
     return done
 
 
-def run_jobs(world: World, jobs: list[Job], *, workers: int = 1, keep: bool = True) -> list[ScenarioResult]:
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """Jobs a lane runs again once its own are done (failures to retry, failures judged while the machine
+    lagged), at most `cap` such lanes of the same cap at a time."""
+
+    jobs: list[Job]
+    cap: int
+
+
+class _Queue:
+    """Lanes waiting for a worker; a worker that finishes a lane may queue its follow-up at the back, so the
+    queue is empty only when nothing waits and no lane that could add one is still running."""
+
+    def __init__(self, lanes: Iterable[list[tuple[int, Job]]]) -> None:
+        self._waiting: deque[tuple[list[tuple[int, Job]], int]] = deque((items, 0) for items in lanes)
+        self._running = 0
+        self._cond = threading.Condition()
+
+    def take(self) -> tuple[list[tuple[int, Job]], int] | None:
+        with self._cond:
+            while not self._waiting and self._running:
+                self._cond.wait()
+            if not self._waiting:
+                return None
+            self._running += 1
+            return self._waiting.popleft()
+
+    def finish(self, follow: tuple[list[tuple[int, Job]], int] | None) -> None:
+        with self._cond:
+            self._running -= 1
+            if follow is not None:
+                self._waiting.append(follow)
+            self._cond.notify_all()
+
+
+def run_jobs(
+    world: World,
+    jobs: list[Job],
+    *,
+    workers: int = 1,
+    keep: bool = True,
+    follow: Callable[[str], FollowUp | None] | None = None,
+) -> list[ScenarioResult]:
     """Run jobs; jobs of one system under test run in order, different systems in parallel (at most
     `workers` systems at a time, in the order of `jobs`). Results come back in the order of `jobs`;
-    with `keep` False none are kept (a province-sized trial streams them through `Job.done`)."""
+    with `keep` False none are kept (a province-sized trial streams them through `Job.done`).
+
+    `follow(lane)` is asked, once a lane's results are all delivered, for the jobs to run again on that lane;
+    they wait behind every lane not yet started, so they fill the end of a run, where fewer lanes are left
+    than workers, instead of running in rounds of their own after it."""
     lanes: dict[str, list[tuple[int, Job]]] = {}
     for index, job in enumerate(jobs):
-        lanes.setdefault(job.sut.id if job.sut else job.home_axis or "", []).append((index, job))
+        lanes.setdefault(_lane_key(job), []).append((index, job))
+    queue = _Queue(lanes.values())
+    caps: dict[int, threading.Semaphore] = {}
+    caps_lock = threading.Lock()
+    counter = iter(range(len(jobs), sys.maxsize))
+    out: list[tuple[int, ScenarioResult]] = []
 
-    def lane(items: list[tuple[int, Job]]) -> list[tuple[int, ScenarioResult]]:
-        out: list[tuple[int, ScenarioResult]] = []
+    def lane(items: list[tuple[int, Job]]) -> None:
         pending: deque[tuple[int, Job, Future[ScenarioResult]]] = deque()
 
         def deliver(wait: bool) -> None:
@@ -206,12 +256,33 @@ def run_jobs(world: World, jobs: list[Job], *, workers: int = 1, keep: bool = Tr
             pending.append((index, job, start_job(world, job)))
             deliver(wait=False)
         deliver(wait=True)
-        return out
+
+    def work() -> None:
+        while (taken := queue.take()) is not None:
+            items, cap = taken
+            again: tuple[list[tuple[int, Job]], int] | None = None
+            try:
+                if cap:
+                    with caps_lock:
+                        gate = caps.setdefault(cap, threading.Semaphore(cap))
+                    with gate:
+                        lane(items)
+                else:
+                    lane(items)
+                more = follow(_lane_key(items[0][1])) if follow is not None else None
+                if more is not None and more.jobs:
+                    again = ([(next(counter), job) for job in more.jobs], max(1, more.cap))
+            finally:
+                queue.finish(again)
 
     if workers <= 1 or len(lanes) <= 1:
-        done = [pair for items in lanes.values() for pair in lane(items)]
+        work()
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(lane, items) for items in lanes.values()]
-            done = [pair for f in futures for pair in f.result()]
-    return [r for _, r in sorted(done, key=lambda pair: pair[0])]
+        with ThreadPoolExecutor(max_workers=min(workers, len(lanes))) as pool:
+            for f in [pool.submit(work) for _ in range(min(workers, len(lanes)))]:
+                f.result()
+    return [r for _, r in sorted(out, key=lambda pair: pair[0])]
+
+
+def _lane_key(job: Job) -> str:
+    return job.sut.id if job.sut else job.home_axis or ""

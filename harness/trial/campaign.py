@@ -33,7 +33,7 @@ from harness.pki import TestPki
 from harness.reports.verification import DEFAULT_VERIFY_BASE, canonical_content, summary_content
 from harness.scenarios.lag import LagMonitor, LagReport
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
-from harness.scenarios.runner import Job, Scenario, load_features, load_steps, run_jobs, select
+from harness.scenarios.runner import FollowUp, Job, Scenario, load_features, load_steps, run_jobs, select
 from harness.scenarios.simulated_world import SimulatedWorld
 from harness.scenarios.timing import COMPRESSED, Deadlines
 from harness.scenarios.world import World, WorldError, pki_for_topology
@@ -185,15 +185,16 @@ def _waking(jobs: list[Job], drivers: dict[str, Driver]) -> list[Job]:
 
 
 VOID_ROUNDS = 3
-"""Rounds that run again only the failures judged while the machine lagged (after the --retries rounds): with
-the hosts and axes followed, one was not enough on a machine busy with other work (a scenario voided twice
-stayed a harness error)."""
+"""Times an agency's failures judged while the machine lagged run again (after its --retries rounds): with the
+hosts and axes followed, once was not enough on a machine busy with other work (a scenario voided twice stayed
+a harness error)."""
 
 
 def round_parallel(parallel: int, round_: int, retries: int) -> int:
-    """Agencies at a time in retry round `round_` (0-based): as many as the first run for the --retries rounds,
-    then half as many in each round that runs only voided failures, so that the machine which lagged is calmer
-    (at 256 agencies 776 voided scenarios run again 32 at a time were voided again 248 times, then 141, 66)."""
+    """Agencies at a time running their failures again for the `round_`-th time (0-based): as many as the first
+    runs for the --retries rounds, then half as many for each round of only voided failures, so that the machine
+    which lagged is calmer (at 256 agencies 776 voided scenarios run again 32 at a time were voided again 248
+    times, then 141, 66)."""
     if round_ < retries:
         return parallel
     return max(1, parallel >> (round_ - retries + 1))
@@ -373,73 +374,83 @@ class Campaign:
         try:
             world = sim.world
             assert world is not None
-            failed: set[tuple[str, str, str]] = set()
-            voided: set[tuple[str, str, str]] = set()
+            failed: dict[str, set[tuple[str, str]]] = {organ: set() for organ in suts}
+            voided: dict[str, set[tuple[str, str]]] = {organ: set() for organ in suts}
             """Failures judged while the machine lagged: not the system's, run again whatever --retries says."""
-            jobs: list[Job] = []
             drivers: dict[str, Driver] = {}
+            boards: dict[str, StoreTaskBoard | None] = {}
+
+            def job(organ: str, scenario: Scenario, attempt: int) -> Job:
+                board = boards[organ]
+
+                def begin() -> None:
+                    monitor.wait_until_calm()
+                    mark_running(self.store, trial_round.number, organ, scenario.scenario_id, scenario.name, attempt)
+                    if board is not None:
+                        board.begin(scenario.scenario_id, scenario.name, attempt)
+
+                def done(result: ScenarioResult) -> None:
+                    key = (result.scenario_id, result.name)
+                    if _void_if_lagged(monitor, result):
+                        voided[organ].add(key)
+                    if result.outcome in (Outcome.FAILED, Outcome.ERROR):
+                        self._journal_evidence(world, result, evidence)
+                        failed[organ].add(key)
+                    self.store.record(result, trial_round.number)
+                    self.listen("result", result)
+
+                return Job(
+                    scenario,
+                    sut=world.agency(organ),
+                    driver=drivers[organ],
+                    attempt=attempt,
+                    round_name=trial_round.name,
+                    done=done,
+                    begin=begin,
+                )
+
+            jobs: list[Job] = []
             for lane, organ in enumerate(suts):
-                sut = world.agency(organ)
                 board = StoreTaskBoard(self.store, trial_round.number, organ) if organ in plan.operated else None
-                driver: Driver = self._operator(world, organ, board) if board is not None else sim.driver(organ)
-                drivers[organ] = driver
+                boards[organ] = board
+                drivers[organ] = self._operator(world, organ, board) if board is not None else sim.driver(organ)
                 for scenario in _ordered(pending[organ], lane, len(suts)):
                     attempt = self.store.next_attempt(trial_round.number, organ, scenario.scenario_id, scenario.name)
-
-                    def begin(
-                        organ: str = organ,
-                        scenario: Scenario = scenario,
-                        attempt: int = attempt,
-                        board: StoreTaskBoard | None = board,
-                    ) -> None:
-                        monitor.wait_until_calm()
-                        mark_running(
-                            self.store, trial_round.number, organ, scenario.scenario_id, scenario.name, attempt
-                        )
-                        if board is not None:
-                            board.begin(scenario.scenario_id, scenario.name, attempt)
-
-                    def done(result: ScenarioResult, world: World = world) -> None:
-                        if _void_if_lagged(monitor, result):
-                            voided.add((result.agency, result.scenario_id, result.name))
-                        if result.outcome in (Outcome.FAILED, Outcome.ERROR):
-                            self._journal_evidence(world, result, evidence)
-                            failed.add((result.agency, result.scenario_id, result.name))
-                        self.store.record(result, trial_round.number)
-                        self.listen("result", result)
-
-                    jobs.append(
-                        Job(
-                            scenario,
-                            sut=sut,
-                            driver=driver,
-                            attempt=attempt,
-                            round_name=trial_round.name,
-                            done=done,
-                            begin=begin,
-                        )
-                    )
-            self.listen("phase", "Đang chạy các kịch bản")
+                    jobs.append(job(organ, scenario, attempt))
+            latest = {(j.sut.id, j.scenario.scenario_id, j.scenario.name): j for j in jobs if j.sut is not None}
+            order: dict[str, list[tuple[str, str]]] = {organ: [] for organ in suts}
+            for organ, scenario_id, name in latest:
+                order[organ].append((scenario_id, name))
+            rounds: dict[str, int] = {}
+            ran = len(jobs)
+            counting = threading.Lock()
             parallel = plan.parallel or default_parallel()
+
+            def follow(organ: str) -> FollowUp | None:
+                """A system's failures run again right after its lane, behind the lanes not yet started (a failure
+                the system really has fails again; one a busy machine caused does not): --retries rounds of every
+                failure, then up to VOID_ROUNDS of those judged while the machine lagged."""
+                nonlocal ran
+                round_ = rounds.get(organ, 0)
+                again = failed[organ] | voided[organ] if round_ < plan.retries else set(voided[organ])
+                failed[organ], voided[organ] = set(), set()
+                if not again or round_ >= plan.retries + VOID_ROUNDS:
+                    return None
+                rounds[organ] = round_ + 1
+                retry = []
+                for key in order[organ]:
+                    if key in again:
+                        last = latest[(organ, *key)]
+                        retry.append(job(organ, last.scenario, last.attempt + 1))
+                        latest[(organ, *key)] = retry[-1]
+                with counting:
+                    ran += len(retry)
+                self.listen("again", len(retry))
+                return FollowUp(_waking(retry, drivers), round_parallel(parallel, round_, plan.retries))
+
+            self.listen("phase", "Đang chạy các kịch bản")
             with monitor:
-                ran = self._run(world, _waking(jobs, drivers), parallel)
-                for round_ in range(plan.retries + VOID_ROUNDS):
-                    # A failure the system really has fails again; one a busy machine caused does not. A
-                    # failure judged while the machine lagged runs again in up to VOID_ROUNDS rounds of its own.
-                    again = failed | voided if round_ < plan.retries else set(voided)
-                    retry = [
-                        replace(job, attempt=job.attempt + 1)
-                        for job in jobs
-                        if job.sut is not None and (job.sut.id, job.scenario.scenario_id, job.scenario.name) in again
-                    ]
-                    if not retry:
-                        break
-                    failed.clear()
-                    voided.clear()
-                    self.listen("phase", f"Chạy lại {len(retry)} kịch bản không đạt")
-                    self.listen("retry", len(retry))
-                    jobs = retry
-                    ran += self._run(world, _waking(jobs, drivers), round_parallel(parallel, round_, plan.retries))
+                run_jobs(world, _waking(jobs, drivers), workers=parallel, keep=False, follow=follow)
             self.lag = monitor.report()
             self.store.set_meta(f"campaign.lag.{trial_round.number}", json.dumps(asdict(self.lag)))
             self._save_exchange(world, session)
@@ -453,12 +464,6 @@ class Campaign:
             sim.stop()
             if not plan.keep_world:
                 shutil.rmtree(world_dir, ignore_errors=True)  # the simulators' databases: evidence is kept apart
-
-    @staticmethod
-    def _run(world: World, jobs: list[Job], parallel: int) -> int:
-        """Run the jobs, `parallel` agencies at a time; results stream to the store through each job's `done`."""
-        run_jobs(world, jobs, workers=parallel, keep=False)
-        return len(jobs)
 
     def _operator(self, world: World, organ: str, board: StoreTaskBoard) -> OperatorDriver:
         """A clerk's driver: instructions and attestations go to the console's task list (and a log file)."""
