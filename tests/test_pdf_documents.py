@@ -33,7 +33,7 @@ from harness.pdf import (
     seal_png,
     signature_png,
 )
-from harness.pdf.images import INK_BLUE, SEAL_RED
+from harness.pdf.images import ALPHA_LEVELS, INK_BLUE, SEAL_RED
 from harness.pdf.layout import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, PAGE_HEIGHT, PAGE_WIDTH
 from tests.conftest import require_tool
 
@@ -396,6 +396,14 @@ def test_images_are_one_flat_ink(kind: str) -> None:
         image, ink = _image(signature_png("Nguyễn Văn Hùng", seed=3)), INK_BLUE
     assert set(image.convert("RGB").get_flattened_data()) == {ink}
     assert len(set(image.getchannel("A").get_flattened_data())) > 16  # anti-aliased and textured, not a flat mask
+
+
+def test_the_seal_mask_packs_small() -> None:
+    """Every signed document carries the seal through every axis, base64 and digest: its mask keeps ALPHA_LEVELS
+    densities (every pixel had one of its own, 63 KB of a 175 KB signed PDF) and packs under 32 KB."""
+    alpha = _image(seal_png("Ủy ban nhân dân tỉnh Nghệ An")).getchannel("A")
+    assert alpha.size == (600, 600) and len(set(alpha.get_flattened_data())) <= ALPHA_LEVELS
+    assert len(zlib.compress(alpha.tobytes(), 6)) < 32_000
 
 
 def test_images_are_deterministic() -> None:
