@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.edxml.formats import b64decode_valid
 from harness.edxml.rules.attachments import base64_head, decode_base64, plain_base64
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 12
@@ -57,3 +58,23 @@ def test_head_matches_decoding_whole_for_any_text(value: str) -> None:
 def test_every_encoding_is_read_on_the_fast_path(data: bytes) -> None:
     text = base64.b64encode(data).decode()
     assert plain_base64(text) is not None and base64_head(text) == data[:12]
+
+
+def _outcome(decode: object, value: str) -> tuple[str, bytes | str]:
+    try:
+        return "ok", decode(value)  # type: ignore[operator]
+    except (binascii.Error, ValueError) as exc:
+        return "error", type(exc).__name__
+
+
+@pytest.mark.parametrize("value", CASES, ids=range(len(CASES)))
+def test_fast_validated_decoding_is_b64decode_validate(value: str) -> None:
+    """b64decode_valid (every package read by an axis, a system and the harness) decodes and refuses exactly as
+    base64.b64decode(validate=True), the same error type included."""
+    assert _outcome(b64decode_valid, value) == _outcome(lambda v: base64.b64decode(v, validate=True), value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ABCDEFabcdef0123456789+/=\n -_é", max_size=40))
+def test_fast_validated_decoding_is_b64decode_validate_for_any_text(value: str) -> None:
+    assert _outcome(b64decode_valid, value) == _outcome(lambda v: base64.b64decode(v, validate=True), value)

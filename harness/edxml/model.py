@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
+from harness.edxml.formats import b64decode_valid
+
 Text = str | None
 
 
@@ -192,7 +194,7 @@ class Attachment:
 
     def data(self) -> bytes:
         """Decoded content (raises binascii.Error on invalid base64)."""
-        return base64.b64decode("".join((self.encoded or "").split()), validate=True)
+        return b64decode_valid("".join((self.encoded or "").split()))
 
     def reference(self) -> Reference:
         """The manifest entry that matches this attachment."""

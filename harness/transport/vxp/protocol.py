@@ -6,7 +6,6 @@ identically, and a test can inspect a request without a network.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from harness.edxml.formats import now_ict
+from harness.edxml.formats import b64decode_valid, now_ict
 from harness.transport.vxp import auth
 from harness.transport.vxp.models import Reply, VxpError
 from harness.transport.vxp.wire import SERVICE_TYPE, MessageType, Operation
@@ -192,7 +191,7 @@ def edoc_bytes(reply: Reply) -> bytes:
     data = reply.body.get("data")
     if isinstance(data, str):
         try:
-            return base64.b64decode(data, validate=True)
+            return b64decode_valid(data)
         except (binascii.Error, ValueError):
             pass
     raise VxpError(Operation.GET_EDOC, Reply("FAIL", "100", "Reply has no base64 data", reply.http_status, reply.body))
