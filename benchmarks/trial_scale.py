@@ -191,13 +191,19 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int, keep: bo
         latest: dict[tuple[str, str, str], bool] = {}
 
         def listen(kind: str, data: Any) -> None:
-            if kind == "reports":
+            if kind == "phase" and data == "Đang chạy các kịch bản":
+                marks["scenarios"] = time.monotonic()
+            elif kind == "again":
+                marks["again"] = marks.get("again", 0) + int(data)
+            elif kind == "reports":
                 marks["reports"] = time.monotonic()
                 cpu.append(_busy(cpu[0]))
                 marks_text["cpu"] = sampler.cpu_by_part()
             elif kind == "result":
                 r: ScenarioResult = data
-                latest[(r.agency, r.scenario_id, r.name)] = r.outcome is Outcome.PASSED
+                key = (r.agency, r.scenario_id, r.name)
+                marks["last_first" if key not in latest else "last_again"] = time.monotonic()
+                latest[key] = r.outcome is Outcome.PASSED
 
         listener: Callable[[str, Any], None] = listen
         started = time.monotonic()
@@ -224,6 +230,13 @@ def trial(size: int, scenarios: list[str], retries: int, parallel: int, keep: bo
             reasons = [i.reason_vi for i in statement.items if i.outcome.value == "failed"]
             print(f"  conformant {a} failed: {reasons[:2]}")
         reports = marks.get("reports", ended)
+        begun = marks.get("scenarios", started)
+        print(
+            f"  set-up {begun - started:.0f} s; scenarios {(reports - begun) / 60:.1f} min, the last first run at "
+            f"{(marks.get('last_first', begun) - begun) / 60:.1f} min; {marks.get('again', 0):.0f} runs again, "
+            f"the last at {(marks.get('last_again', begun) - begun) / 60:.1f} min",
+            flush=True,
+        )
         return Row(
             size,
             run.ran,

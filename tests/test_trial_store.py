@@ -115,6 +115,8 @@ def test_resume_skips_finished_and_retries_harness_errors(store: CampaignStore) 
     # Rounds and agencies are separate.
     assert store.done(2, FINANCE) == set() and store.done(1, HOME_AFFAIRS) == set()
     assert store.next_attempt(2, FINANCE, *a) == 1
+    assert store.next_attempts(1, FINANCE) == {a: 3, b: 2, c: 3, d: 2}, "a whole lane's in one query"
+    assert store.next_attempts(2, HOME_AFFAIRS) == {}
 
 
 def test_statement_complete_only_when_every_mandatory_latest_run_passed(store: CampaignStore) -> None:

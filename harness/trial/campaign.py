@@ -414,9 +414,9 @@ class Campaign:
                 board = StoreTaskBoard(self.store, trial_round.number, organ) if organ in plan.operated else None
                 boards[organ] = board
                 drivers[organ] = self._operator(world, organ, board) if board is not None else sim.driver(organ)
+                attempts = self.store.next_attempts(trial_round.number, organ)
                 for scenario in _ordered(pending[organ], lane, len(suts)):
-                    attempt = self.store.next_attempt(trial_round.number, organ, scenario.scenario_id, scenario.name)
-                    jobs.append(job(organ, scenario, attempt))
+                    jobs.append(job(organ, scenario, attempts.get((scenario.scenario_id, scenario.name), 1)))
             latest = {(j.sut.id, j.scenario.scenario_id, j.scenario.name): j for j in jobs if j.sut is not None}
             order: dict[str, list[tuple[str, str]]] = {organ: [] for organ in suts}
             for organ, scenario_id, name in latest:

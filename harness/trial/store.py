@@ -275,6 +275,11 @@ class CampaignStore(Database):
         latest = self._latest_outcomes(round_number, organ_id)
         return {key for key, (_attempt, outcome) in latest.items() if outcome in FINISHED}
 
+    def next_attempts(self, round_number: int, organ_id: str) -> dict[tuple[str, str], int]:
+        """`next_attempt` of every scenario the agency has a run of in the round, in one query (a province's trial
+        asked once per scenario: ten thousand queries before its first scenario started); absent ones are 1."""
+        return {key: attempt + 1 for key, (attempt, _outcome) in self._latest_outcomes(round_number, organ_id).items()}
+
     def next_attempt(self, round_number: int, organ_id: str, scenario_id: str, name: str) -> int:
         """1 for a scenario never run in the round, else the highest recorded attempt + 1."""
         t = runs_table
