@@ -98,7 +98,10 @@ def test_the_lag_monitor_sees_a_starved_interpreter_and_holds_scenarios_back() -
         assert time.monotonic() - t0 < 0.2, "a calm machine holds nothing back"
         threads = [threading.Thread(target=hog) for _ in range(3)]
         interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.2)  # each hog keeps the interpreter 200 ms: a starved process, on any machine
+        # Each hog keeps the interpreter 400 ms: a starved process on any machine. At 200 ms, under LAGGING, the
+        # monitor's wait for one hog's slot (0.19 s) was not a lag: it saw one only when it lost a race to the
+        # next hog, and a loaded suite once saw none (worst 0.193).
+        sys.setswitchinterval(0.4)
         for t in threads:
             t.start()
         try:
