@@ -179,12 +179,12 @@ def signed_pilot_document(
     signer = signer_organ or sender.organ_id
     tsa = None if options.tsa is None else id(options.tsa)  # a credential is not hashable; the PKI's own is kept
     key = (doc_type, sender.organ_id, sender.organ_name, signer, day, sign, options.profile, options.md_algorithm, tsa)
-    if options.timestamp_at is not None:
-        memo = None
-    made = memo.get(pki, key) if memo is not None and appendices == 0 else None
+    if options.timestamp_at is not None or appendices:
+        memo = None  # a stamp on an appendix carries the number; a fixed timestamp is a test's own
+    made = memo.get(pki, key) if memo is not None else None
     if made is None:
         made = _main_pdf(pki, doc_type, sender, signer, seed=seed, day=day, number=number, sign=sign, options=options)
-        if memo is not None and appendices == 0:
+        if memo is not None:
             memo.put(key, made)
     elif number is not None:
         made = dataclasses.replace(made, spec=dataclasses.replace(made.spec, number=number))
