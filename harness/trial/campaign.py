@@ -409,18 +409,18 @@ class Campaign:
                     begin=begin,
                 )
 
-            jobs: list[Job] = []
+            latest: dict[str, list[Job]] = {}
+            """Each agency's lane, every scenario at its latest attempt: what a run again starts from."""
             for lane, organ in enumerate(suts):
                 board = StoreTaskBoard(self.store, trial_round.number, organ) if organ in plan.operated else None
                 boards[organ] = board
                 drivers[organ] = self._operator(world, organ, board) if board is not None else sim.driver(organ)
                 attempts = self.store.next_attempts(trial_round.number, organ)
-                for scenario in _ordered(pending[organ], lane, len(suts)):
-                    jobs.append(job(organ, scenario, attempts.get((scenario.scenario_id, scenario.name), 1)))
-            latest = {(j.sut.id, j.scenario.scenario_id, j.scenario.name): j for j in jobs if j.sut is not None}
-            order: dict[str, list[tuple[str, str]]] = {organ: [] for organ in suts}
-            for organ, scenario_id, name in latest:
-                order[organ].append((scenario_id, name))
+                latest[organ] = [
+                    job(organ, scenario, attempts.get((scenario.scenario_id, scenario.name), 1))
+                    for scenario in _ordered(pending[organ], lane, len(suts))
+                ]
+            jobs = [j for organ in suts for j in latest[organ]]
             rounds: dict[str, int] = {}
             ran = len(jobs)
             counting = threading.Lock()
@@ -438,11 +438,11 @@ class Campaign:
                     return None
                 rounds[organ] = round_ + 1
                 retry = []
-                for key in order[organ]:
-                    if key in again:
-                        last = latest[(organ, *key)]
-                        retry.append(job(organ, last.scenario, last.attempt + 1))
-                        latest[(organ, *key)] = retry[-1]
+                lane = latest[organ]
+                for i, last in enumerate(lane):
+                    if (last.scenario.scenario_id, last.scenario.name) in again:
+                        lane[i] = job(organ, last.scenario, last.attempt + 1)
+                        retry.append(lane[i])
                 with counting:
                     ran += len(retry)
                 self.listen("again", len(retry))
