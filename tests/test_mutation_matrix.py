@@ -16,9 +16,9 @@ import yaml
 
 from harness.scenarios.results import Outcome, ScenarioResult
 from harness.scenarios.runner import load_features
-from harness.trial.campaign import VOID_ROUNDS
 from harness.trial.statement import latest_runs
 from harness.trial.store import CampaignStore
+from harness.trial.voiding import VOID_ROUNDS
 from simulators.agency.profiles import PROFILES
 from simulators.topology import load_topology
 from tests.conftest import REPO, DemoTrial
@@ -148,3 +148,21 @@ def test_failures_name_the_rule_and_say_why(matrix_results: dict[str, list[Scena
                 assert r.message_vi.startswith("["), (r.scenario_id, r.message_vi)
                 assert r.issues, (r.scenario_id, r.name)
                 assert any(c in r.message_vi for c in "ăâđêôơưáàảãạ"), r.message_vi
+
+
+def test_failures_say_what_they_rest_on_for_the_lag_judge(matrix_results: dict[str, list[ScenarioResult]]) -> None:
+    """A failure that is a wait running out records the wait (an unanswered misaddressed package: RT-12 waits
+    for the fetch and the status deadlines, or less when the system registered it without answering 02), one in
+    what the system sent records none (a 02 without a reason): the trial judges the machine's lag over the one
+    and not at all for the other (harness/trial/voiding.py)."""
+    profiles = profiles_by_agency()
+    protocols = protocols_by_agency()
+
+    def failed(profile: str, name: str) -> ScenarioResult:
+        organ = next(o for o, p in profiles.items() if p == profile and protocols[o] == "vxp")
+        return next(r for r in matrix_results[organ] if r.name == name and r.outcome is Outcome.FAILED)
+
+    unanswered = failed("acks-broken-packages", 'Gói tin lỗi "sai nơi nhận" không chặn văn bản phía sau')
+    assert len(unanswered.waited) == 2 and 0 < unanswered.waited[1] <= 11, unanswered.waited
+    no_reason = failed("reject-without-reason", "Từ chối tiếp nhận có lý do")
+    assert "EDX-44" in no_reason.message_vi and no_reason.waited[1:] == [0.0], no_reason.waited

@@ -11,13 +11,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from harness.edxml.factory import organization
 from harness.edxml.formats import ICT
-from harness.scenarios.lag import BACKFILL, LAGGING, LagMonitor
+from harness.scenarios.lag import BACKFILL, LAGGING, OWN, LagMonitor
 from harness.scenarios.probe import Mail, Probe
 from harness.scenarios.results import Outcome, Recorder, ScenarioResult
 from harness.transport.vxp import MessageType
-from harness.trial.campaign import _void_if_lagged, round_parallel
+from harness.trial.voiding import round_parallel, void_if_lagged
 from simulators.loop_lag import LoopLag
 
 
@@ -141,15 +143,15 @@ def test_a_failure_judged_while_the_machine_lagged_is_not_the_systems() -> None:
     seconds late; such a failure is now a harness error and the scenario runs again."""
     monitor = LagMonitor()
     now = time.time()
-    monitor._recent.extend([(now - 30, 0.02), (now - 20, 1.8), (now - 10, 0.3)])
+    monitor._recent.extend([(now - 30, 0.02, OWN), (now - 20, 1.8, OWN), (now - 10, 0.3, OWN)])
     lagged = _failed(now - 22, 5.0)
-    assert _void_if_lagged(monitor, lagged) is True
+    assert void_if_lagged(monitor, lagged) is True
     assert lagged.outcome is Outcome.ERROR and lagged.message_vi.startswith("Lỗi bộ kiểm thử: máy chạy bộ kiểm thử")
     assert "trễ 1.8 giây" in lagged.message_vi and "quá thời hạn hỏa tốc" in lagged.message_vi
     calm = _failed(now - 12, 5.0)  # only the 0.3 s hiccup inside
-    assert _void_if_lagged(monitor, calm) is False and calm.outcome is Outcome.FAILED
+    assert void_if_lagged(monitor, calm) is False and calm.outcome is Outcome.FAILED
     passed = _failed(now - 22, 5.0, Outcome.PASSED)
-    assert _void_if_lagged(monitor, passed) is False and passed.outcome is Outcome.PASSED
+    assert void_if_lagged(monitor, passed) is False and passed.outcome is Outcome.PASSED
 
 
 def test_a_host_whose_event_loop_falls_behind_counts_as_the_machine_lagging() -> None:
@@ -177,7 +179,7 @@ def test_a_host_whose_event_loop_falls_behind_counts_as_the_machine_lagging() ->
     monitor.wait_until_calm(limit=0.3)
     assert time.monotonic() - t0 >= 0.3, "no scenario starts while a host lags"
     lagged = _failed(now - 22, 5.0)
-    assert _void_if_lagged(monitor, lagged) is True and "trễ 1.7 giây" in lagged.message_vi
+    assert void_if_lagged(monitor, lagged) is True and "trễ 1.7 giây" in lagged.message_vi
 
 
 def test_the_loop_lag_sampler_sees_a_blocked_event_loop() -> None:
@@ -214,9 +216,9 @@ def test_a_stall_that_ends_after_the_failure_still_voids_it() -> None:
     monitor = LagMonitor(sources=[host])
     monitor._seen = [start]
     lagged = _failed(start, end - start)
-    assert _void_if_lagged(monitor, lagged) is True and "trễ 1.3 giây" in lagged.message_vi
+    assert void_if_lagged(monitor, lagged) is True and "trễ 1.3 giây" in lagged.message_vi
     later = _failed(end + 2.0, 1.0)  # began after the stall was over
-    assert _void_if_lagged(monitor, later) is False
+    assert void_if_lagged(monitor, later) is False
 
 
 def test_a_host_that_gives_no_samples_past_a_failure_counts_as_stalled() -> None:
@@ -234,7 +236,7 @@ def test_the_judge_reads_back_a_minute_before_the_start_and_finds_samples_read_l
     scenario's start, which holds because a sample older than that when read is dropped."""
     now = time.time()
     monitor = LagMonitor()
-    monitor._recent.extend((now - 3000 + i * 0.01, 2.0) for i in range(10_000))  # read only for a span that old
+    monitor._recent.extend((now - 3000 + i * 0.01, 2.0, OWN) for i in range(10_000))  # read only for a span that old
     for i in range(1000):
         monitor._add(now - 4 + i * 0.003, 0.01)
     monitor._add(now - 8, 1.4)  # a host read late: its stall comes after newer samples
@@ -243,6 +245,71 @@ def test_the_judge_reads_back_a_minute_before_the_start_and_finds_samples_read_l
     assert monitor.worst_between(now - 9, now) == 1.4
     assert monitor.worst_between(now - 4, now) == 0.01
     assert monitor.worst_between(now - 3100, now - 2900) == 2.0, "an old span is still judged, by reading further"
+
+
+def test_a_wait_that_ran_out_is_judged_by_the_time_lost_during_it() -> None:
+    """CI: a vendor that never answers RT-12's misaddressed package with 02 (the harness waits 11 s for it) had
+    each of its five attempts voided by a half-second stall somewhere in the scenario on a runner busy with other
+    tests, and ended a harness error instead of its failure. A failure that is a wait running out is now judged
+    over that wait, by the time one process lost in it against a quarter of it."""
+    now = time.time()
+    began = now - 12.0
+
+    def rt12(waited: list[float]) -> ScenarioResult:
+        result = _failed(began - 3.0, 15.0)
+        result.scenario_id, result.waited = "RT-12", waited
+        result.message_vi = "[RT-12] Hệ thống xác nhận 'done' cho gói tin lỗi «sai nơi nhận» mà không từ chối."
+        return result
+
+    host_stalls = [(began - 1.0, 1.5), (began + 3.0, 0.8), (began + 6.0, 0.9)]  # one before the wait, two in it
+
+    def host(after: float) -> list[tuple[float, float]]:
+        return [(t, lag) for t, lag in [*host_stalls, (now + 0.5, 0.01)] if t > after]
+
+    monitor = LagMonitor(sources=[host])
+    monitor._seen = [began - 30]
+    for i in range(50):  # this process: a queue of work, every tick of the wait late, never a stall
+        monitor._add(began + 0.22 * i, 0.12)
+    assert monitor.lost_between(began, began + 11.0) == pytest.approx(1.7)
+    judged = rt12([began, 11.0])
+    assert void_if_lagged(monitor, judged) is False and judged.outcome is Outcome.FAILED
+    whole = rt12([])  # judged over the whole scenario, by its worst stall: voided
+    assert void_if_lagged(monitor, whole) is True
+
+    host_stalls.extend([(began + 8.0, 0.6), (began + 10.0, 0.7)])  # 3.0 s of 11 lost: the system was starved
+    starved = LagMonitor(sources=[host])
+    starved._seen = [began - 30]
+    lagged = rt12([began, 11.0])
+    assert void_if_lagged(starved, lagged) is True and lagged.outcome is Outcome.ERROR
+    assert "mất 3.0 giây trong 11.0 giây chờ" in lagged.message_vi, lagged.message_vi
+
+    short = rt12([began + 9.0, 2.0])  # a two-second wait: half a second lost is enough
+    assert void_if_lagged(starved, short) is True
+
+
+def test_a_failure_in_what_the_system_sent_is_never_the_machines() -> None:
+    """The demo on a busy runner voided a status 02 without a reason (EDX-44) and packages breaking mandatory
+    rules (RT-03) for a half-second stall, and ran them again to the same verdict: lag delays a system, it does
+    not change what the system sends. `ctx.fail(on_content=True)` records a wait of 0 seconds."""
+    now = time.time()
+    monitor = LagMonitor()
+    monitor._add(now - 2.0, 3.0)
+    result = _failed(now - 10.0, 9.5)
+    result.message_vi = "[EDX-44] Trạng thái 02 cho văn bản 000.00.98.H41,2026/12/08 không có lý do."
+    result.waited = [now - 1.0, 0.0]
+    assert void_if_lagged(monitor, result) is False and result.outcome is Outcome.FAILED
+    result.waited = []
+    assert void_if_lagged(monitor, result) is True, "the same failure without a kind is judged as before"
+
+
+def test_time_lost_is_counted_per_process_not_added_across_them() -> None:
+    now = time.time() - 1.0
+    monitor = LagMonitor()
+    for source in (OWN, 0, 1):
+        monitor._add(now - 5.0, 1.0, source)
+    monitor._add(now - 3.0, 0.5, 0)
+    assert monitor.lost_between(now - 10, now) == pytest.approx(1.5)
+    assert monitor.lost_between(now - 5.5, now) == pytest.approx(1.0), "a stall is clipped to the span"
 
 
 def test_rounds_of_voided_failures_run_fewer_agencies_at_once() -> None:

@@ -98,9 +98,15 @@ class ScenarioContext:
     def probe(self, role: str) -> Probe:
         return self.world.probe(role, self.home_axis)
 
-    def fail(self, rule: str, message_vi: str) -> StepFailure:
-        """Record the issue and return the exception to raise (`raise ctx.fail(...)`)."""
+    def fail(self, rule: str, message_vi: str, *, waited: float | None = None, on_content: bool = False) -> StepFailure:
+        """Record the issue and return the exception to raise (`raise ctx.fail(...)`). `waited`: the seconds of
+        the wait that just ran out, when its running out is the failure; `on_content`: the failure is in what
+        the system sent or answered, not when (a trial judges its lag over the wait, and not at all on content:
+        a loaded machine delays a system, it does not change what the system sends)."""
         self.result.issues.append(Issue(rule, message_vi))
+        if waited is not None or on_content:
+            span = 0.0 if on_content else float(waited or 0.0)
+            self.result.waited = [time.time() - span, span]
         return StepFailure(rule, message_vi)
 
     def note(self, rule: str, message_vi: str, location: str = "") -> None:

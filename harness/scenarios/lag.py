@@ -33,6 +33,8 @@ of samples and is read every FOLLOW seconds, so only a source unreachable for a 
 LAGGING = 0.25
 """Seconds of overshoot from which the machine counts as lagging: an eighth of the tightest compressed
 deadline (hỏa tốc, 2 s)."""
+OWN = -1
+"""The source index of this process' own samples."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +112,9 @@ class LagMonitor:
         self._samples = 0
         self._lagging = 0
         self._paused = 0.0
-        self._recent: deque[tuple[float, float]] = deque(maxlen=int(HISTORY / tick) * (1 + len(self.sources)))
-        """(epoch seconds, overshoot) of the last HISTORY seconds: how late the machine ran during a scenario."""
+        self._recent: deque[tuple[float, float, int]] = deque(maxlen=int(HISTORY / tick) * (1 + len(self.sources)))
+        """(epoch seconds, overshoot, source index or OWN) of the last HISTORY seconds: how late the machine ran
+        during a scenario."""
         self._lock = threading.Lock()
         self._following = threading.Lock()
         self._stop = threading.Event()
@@ -134,11 +137,11 @@ class LagMonitor:
         """Smoothed overshoot of the machine: the latest of this process and the hosts, seconds."""
         return max([self.own, *self._hosts])
 
-    def _add(self, at: float, lag: float) -> None:
+    def _add(self, at: float, lag: float, source: int = OWN) -> None:
         if at < time.time() - BACKFILL:
             return
         with self._lock:
-            self._recent.append((at, lag))
+            self._recent.append((at, lag, source))
             self._samples += 1
             self._worst = max(self._worst, lag)
             self._lagging += lag > LAGGING
@@ -162,7 +165,7 @@ class LagMonitor:
             for i, source in enumerate(self.sources):
                 samples = source(self._seen[i])
                 for at, lag in samples:
-                    self._add(at, lag)
+                    self._add(at, lag, i)
                     self._hosts[i] = _smooth(self._hosts[i], lag)
                 if samples:
                     self._seen[i] = max(at for at, _ in samples)
@@ -185,12 +188,32 @@ class LagMonitor:
         self.catch_up(end)
         worst = 0.0
         with self._lock:
-            for at, lag in reversed(self._recent):  # newest first: samples are added at most BACKFILL late
+            for at, lag, _ in reversed(self._recent):  # newest first: samples are added at most BACKFILL late
                 if at < start - BACKFILL:
                     break
                 if at >= start and at - lag - self.tick <= end:
                     worst = max(worst, lag)
         return worst
+
+    def lost_between(self, start: float, end: float) -> float:
+        """The most time one process (this one or one source) lost to stalls within the span between two epoch
+        times: its overshoots over LAGGING, each clipped to the span, summed. A wait of many seconds is not undone
+        by one short stall but may be by many (`worst_between` judges the short deadlines). Smaller overshoots
+        are a busy event loop's queue (every request a tenth of a second late), not time the system lost: in the
+        demo on a runner busy with other tests an axis' loop overshot 0.05-0.2 s on most ticks, 4 s of a 6 s
+        wait when added up, while nothing stalled for more than 0.6 s."""
+        self.catch_up(end)
+        lost: dict[int, float] = {}
+        with self._lock:
+            for at, lag, source in reversed(self._recent):
+                if at < start - BACKFILL:
+                    break
+                if lag <= LAGGING:
+                    continue
+                overlap = min(at, end) - max(at - lag, start)
+                if overlap > 0:
+                    lost[source] = lost.get(source, 0.0) + overlap
+        return max(lost.values(), default=0.0)
 
     def catch_up(self, end: float, timeout: float = 3.0) -> None:
         """Read the sources until each has a sample stamped after `end`: the follower reads only every
@@ -202,9 +225,9 @@ class LagMonitor:
             if min(self._seen) > end:
                 return
             if time.monotonic() > deadline:
-                for seen in self._seen:
+                for i, seen in enumerate(self._seen):
                     if seen <= end:
-                        self._add(time.time(), time.time() - seen - self.tick)
+                        self._add(time.time(), time.time() - seen - self.tick, i)
                 return
             time.sleep(self.tick / 2)
 

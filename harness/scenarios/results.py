@@ -66,6 +66,10 @@ class ScenarioResult:
     started: str = ""
     seconds: float = 0.0
     message_vi: str = ""
+    waited: list[float] = field(default_factory=list)
+    """[epoch seconds, seconds] of the wait whose end without the awaited thing is the failure, [epoch, 0] for a
+    failure in what the system sent (no wait to lose), empty when unknown: the machine's lag is judged over that
+    wait and in proportion to it."""
     steps: list[StepRecord] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)

@@ -46,6 +46,7 @@ from harness.trial.roster import read_roster
 from harness.trial.statement import AgencyAxis, TrialRound, TrialSummary
 from harness.trial.store import CampaignStore
 from harness.trial.tasks import StoreTaskBoard, TaskStore
+from harness.trial.voiding import VOID_ROUNDS, round_parallel, void_if_lagged
 from simulators.topology import load_topology
 
 if TYPE_CHECKING:
@@ -182,44 +183,6 @@ def _waking(jobs: list[Job], drivers: dict[str, Driver]) -> list[Job]:
 
         out.append(replace(job, begin=begin, done=done))
     return out
-
-
-VOID_ROUNDS = 3
-"""Times an agency's failures judged while the machine lagged run again (after its --retries rounds): with the
-hosts and axes followed, once was not enough on a machine busy with other work (a scenario voided twice stayed
-a harness error)."""
-
-
-def round_parallel(parallel: int, round_: int, retries: int) -> int:
-    """Agencies at a time running their failures again for the `round_`-th time (0-based): as many as the first
-    runs for the --retries rounds, then half as many for each round of only voided failures, so that the machine
-    which lagged is calmer (at 256 agencies 776 voided scenarios run again 32 at a time were voided again 248
-    times, then 141, 66)."""
-    if round_ < retries:
-        return parallel
-    return max(1, parallel >> (round_ - retries + 1))
-
-
-VOIDING_LAG = 0.5
-"""Seconds the machine may run late during a scenario before its failure is not held against the system (a
-quarter of the tightest compressed deadline, hỏa tốc 2 s)."""
-
-
-def _void_if_lagged(monitor: LagMonitor, result: ScenarioResult) -> bool:
-    """A failure judged while the harness' machine ran late is the harness' (Lỗi bộ kiểm thử), not the system's:
-    the scenario is run again. Passes stand."""
-    if result.outcome is not Outcome.FAILED or not result.started:
-        return False
-    start = datetime.fromisoformat(result.started).timestamp()
-    worst = monitor.worst_between(start, start + result.seconds)
-    if worst <= VOIDING_LAG:
-        return False
-    result.outcome = Outcome.ERROR
-    result.message_vi = (
-        f"Lỗi bộ kiểm thử: máy chạy bộ kiểm thử bị quá tải (trễ {worst:.1f} giây) trong khi chạy kịch bản nên kết "
-        f"quả «{result.message_vi}» không được tính; kịch bản được chạy lại."
-    )
-    return True
 
 
 def _set_awake(driver: SimulatedDriver, awake: bool) -> None:
@@ -391,7 +354,7 @@ class Campaign:
 
                 def done(result: ScenarioResult) -> None:
                     key = (result.scenario_id, result.name)
-                    if _void_if_lagged(monitor, result):
+                    if void_if_lagged(monitor, result):
                         voided[organ].add(key)
                     if result.outcome in (Outcome.FAILED, Outcome.ERROR):
                         self._journal_evidence(world, result, evidence)

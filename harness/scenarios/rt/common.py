@@ -115,6 +115,13 @@ class Watchdog:
         """(DocumentId, sender) the awaited status is about; default: the last document sent to the system."""
         self.after = axis_watch(ctx).last_journal_id()
         self.next_look = time.monotonic() + 0.5
+        self.waited: float | None = None
+        """What the verdict rests on, for `ctx.fail(waited=...)`: 0 for the axis' refusals (what the system sent),
+        the seconds since the system registered the document for a missing immediate status, None otherwise."""
+
+    def wait_of(self, reason: str | None, limit: float) -> float | None:
+        """The `waited` of a failed wait_watched: the verdict's when the watchdog ended it, else the whole wait."""
+        return self.waited if reason else limit
 
     def verdict(self) -> str | None:
         if time.monotonic() < self.next_look:
@@ -129,10 +136,12 @@ class Watchdog:
         refused = [r for r in rows if r["status"] != "OK"]
         if len(rows) >= 3 and len(refused) == len(rows):
             last = refused[-1]
+            self.waited = 0.0
             return f"trục từ chối mọi lần gọi của hệ thống ({last['http_status']} {last['error_desc']})"
         if self.code is not None:
             sends = [r for r in refused if r["operation"] == sut_operation(self.ctx, Operation.SEND_EDOC)]
             if sends:
+                self.waited = 0.0
                 return f"trục từ chối gói tin hệ thống gửi: {sends[-1]['http_status']} {sends[-1]['error_desc']}"
         if self.code in IMMEDIATE:
             return self._missing_immediate_status()
@@ -150,6 +159,7 @@ class Watchdog:
             codes = [x.code for x in entry.statuses]
             if age > grace and self.code not in codes:
                 shown = ", ".join(codes) or "không có"
+                self.waited = age
                 return (
                     f"hệ thống đã vào sổ văn bản {age:.1f} giây trước (trạng thái {entry.state}, đã trả: {shown}) "
                     f"nhưng không trả trạng thái {self.code}"

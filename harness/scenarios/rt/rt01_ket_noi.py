@@ -27,6 +27,7 @@ def sut_calls_ok(ctx: ScenarioContext) -> None:
             "RT-01",
             f"Không có lần gọi trục thành công nào của hệ thống {sut.system_id} trong {ctx.deadlines.fetch:g} giây"
             f"{detail}.",
+            waited=ctx.deadlines.fetch,
         )
 
 

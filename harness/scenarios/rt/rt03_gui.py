@@ -87,7 +87,9 @@ def outbound_edx_ok(ctx: ScenarioContext) -> None:
                 ctx.note(f.rule, f.message_vi, f.location)
             rules = ", ".join(sorted({f.rule for f in must}))
             raise ctx.fail(
-                "RT-03", f"Gói tin gửi tới {mail.doc_id} vi phạm quy tắc bắt buộc: {rules}: {must[0].message_vi}"
+                "RT-03",
+                f"Gói tin gửi tới {mail.doc_id} vi phạm quy tắc bắt buộc: {rules}: {must[0].message_vi}",
+                on_content=True,
             )
 
 
@@ -95,14 +97,16 @@ def outbound_signed(ctx: ScenarioContext) -> None:
     for mail in outbound_mails(ctx):
         package = mail.package
         if not isinstance(package, m.EdocPackage):
-            raise ctx.fail("RT-02", f"Không đọc được gói tin {mail.doc_id}: {mail.unreadable}")
+            raise ctx.fail("RT-02", f"Không đọc được gói tin {mail.doc_id}: {mail.unreadable}", on_content=True)
         must = [f for f in verify_package(package, ctx.world.trust) if f.level is Level.MUST]
         if must:
             ctx.save_evidence(f"{mail.doc_id}.edxml", mail.data)
             for f in must:
                 ctx.note(f.rule, f.message_vi, f.location)
             rules = ", ".join(sorted({f.rule for f in must}))
-            raise ctx.fail("RT-02", f"Chữ ký số của văn bản không hợp lệ ({rules}): {must[0].message_vi}")
+            raise ctx.fail(
+                "RT-02", f"Chữ ký số của văn bản không hợp lệ ({rules}): {must[0].message_vi}", on_content=True
+            )
 
 
 def secret_refused(ctx: ScenarioContext) -> None:

@@ -76,13 +76,15 @@ def fetched(ctx: ScenarioContext, *, deadline: float | None = None, count: int =
         done = [d for d in rows if d["state"] in ("done", "fail")]
         return done if len(done) >= count else []
 
-    rows, reason = wait_watched(acked, limit, ctx.deadlines.poll, Watchdog(ctx))
+    dog = Watchdog(ctx)
+    rows, reason = wait_watched(acked, limit, ctx.deadlines.poll, dog)
     if not rows:
         states = ", ".join(str(d["state"]) for d in deliveries_of(ctx, inbound.axis_doc_id)) or "không có"
         why = f": {reason}" if reason else f" trong {limit:g} giây"
         raise ctx.fail(
             "RT-04",
             f"Hệ thống không tải về và xác nhận gói tin {inbound.axis_doc_id}{why} (trạng thái trên trục: {states}).",
+            waited=dog.wait_of(reason, limit),
         )
     return list(rows)
 
@@ -91,7 +93,9 @@ def fetched_done(ctx: ScenarioContext) -> None:
     rows = fetched(ctx)
     bad = [d for d in rows if d["state"] != "done"]
     if bad:
-        raise ctx.fail("RT-04", f"Hệ thống xác nhận 'fail' cho văn bản hợp lệ: {bad[0]['status_desc']}")
+        raise ctx.fail(
+            "RT-04", f"Hệ thống xác nhận 'fail' cho văn bản hợp lệ: {bad[0]['status_desc']}", on_content=True
+        )
 
 
 def poll_cadence(ctx: ScenarioContext) -> None:
@@ -185,13 +189,16 @@ def status_arrives(
         raise ctx.fail(
             "RT-05",
             f"Không nhận được trạng thái {code} của hệ thống cho văn bản {inbound.document_id}{why}{detail}.",
+            waited=dog.wait_of(reason, limit),
         )
     mail = mails[0]
     if with_reason:
         package = mail.package
         reason = package.description if isinstance(package, m.StatusPackage) else ""
         if not (reason or "").strip():
-            raise ctx.fail("EDX-44", f"Trạng thái {code} cho văn bản {inbound.document_id} không có lý do.")
+            raise ctx.fail(
+                "EDX-44", f"Trạng thái {code} cho văn bản {inbound.document_id} không có lý do.", on_content=True
+            )
     return mail
 
 
@@ -199,7 +206,9 @@ def not_accepted(ctx: ScenarioContext) -> None:
     inbound = inbound_of(ctx)
     accepted = inbound.probe.find(statuses_for(inbound.document_id, sut_id_of(ctx), "03"))
     if accepted:
-        raise ctx.fail("RT-07", f"Hệ thống đã tiếp nhận (03) văn bản lỗi chữ ký {inbound.document_id}.")
+        raise ctx.fail(
+            "RT-07", f"Hệ thống đã tiếp nhận (03) văn bản lỗi chữ ký {inbound.document_id}.", on_content=True
+        )
 
 
 def clerk(ctx: ScenarioContext, action: Action, reason: str = "") -> None:
@@ -226,14 +235,20 @@ def status_chain_ok(ctx: ScenarioContext) -> None:
         if findings:
             ctx.save_evidence(f"status-{mail.status_code}-{mail.doc_id}.edxml", mail.data)
             raise ctx.fail(
-                findings[0].rule, f"Gói tin trạng thái {mail.status_code} không hợp lệ: {findings[0].message_vi}"
+                findings[0].rule,
+                f"Gói tin trạng thái {mail.status_code} không hợp lệ: {findings[0].message_vi}",
+                on_content=True,
             )
         package = mail.package
         assert isinstance(package, m.StatusPackage)
         target = package.response_for.organ_id if package.response_for else None
         if target != inbound.probe.organ_id:
-            raise ctx.fail("EDX-42", f"Trạng thái {mail.status_code} gửi sai địa chỉ: ResponseFor/OrganId = {target}.")
+            raise ctx.fail(
+                "EDX-42",
+                f"Trạng thái {mail.status_code} gửi sai địa chỉ: ResponseFor/OrganId = {target}.",
+                on_content=True,
+            )
         checker.feed(package, f"trạng thái {mail.status_code}")
     findings = [f for f in checker.finish() if f.level is Level.MUST]
     if findings:
-        raise ctx.fail(findings[0].rule, f"Thứ tự trạng thái sai: {findings[0].message_vi}")
+        raise ctx.fail(findings[0].rule, f"Thứ tự trạng thái sai: {findings[0].message_vi}", on_content=True)

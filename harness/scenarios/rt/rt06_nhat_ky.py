@@ -20,7 +20,9 @@ def probe_returns_statuses(ctx: ScenarioContext, codes: list[str]) -> None:
     probe = outbound_of(ctx).recipients[0]
     package = got[probe.organ_id].package
     if not isinstance(package, m.EdocPackage):
-        raise ctx.fail("RT-06", f"Không đọc được văn bản hệ thống gửi: {got[probe.organ_id].unreadable}")
+        raise ctx.fail(
+            "RT-06", f"Không đọc được văn bản hệ thống gửi: {got[probe.organ_id].unreadable}", on_content=True
+        )
     ids = []
     for code in codes:
         try:
@@ -30,6 +32,7 @@ def probe_returns_statuses(ctx: ScenarioContext, codes: list[str]) -> None:
                 "RT-06",
                 f"Không trả được trạng thái {code} cho văn bản của hệ thống: trục từ chối "
                 f"({exc.code} {exc.description}); văn bản gốc có thông tin không nhất quán.",
+                on_content=True,
             ) from exc
     ctx.data["status_ids"] = ids
 
@@ -47,6 +50,7 @@ def statuses_fetched(ctx: ScenarioContext) -> None:
             "RT-06",
             f"Hệ thống không tải về và xác nhận {len(ids)} gói tin trạng thái của văn bản đã gửi "
             f"trong {ctx.deadlines.fetch:g} giây.",
+            waited=ctx.deadlines.fetch,
         )
 
 
@@ -61,4 +65,9 @@ def sent_register_shows(ctx: ScenarioContext, code: str) -> None:
         return any(s.document_id == out.document_id and any(x.code == code for x in s.statuses) for s in sent)
 
     if not wait_until(shows, ctx.deadlines.status, ctx.deadlines.poll * 2):
-        raise ctx.fail("RT-06", f"Sổ văn bản đi của hệ thống không ghi nhận trạng thái {code} cho {out.document_id}.")
+        raise ctx.fail(
+            "RT-06",
+            f"Sổ văn bản đi của hệ thống không ghi nhận trạng thái {code} cho {out.document_id} "
+            f"trong {ctx.deadlines.status:g} giây.",
+            waited=ctx.deadlines.status,
+        )

@@ -91,7 +91,11 @@ def flash_fetched_in_time(ctx: ScenarioContext) -> None:
 
     at = wait_until(fetched_at, ctx.deadlines.fetch, ctx.deadlines.poll)
     if at is None:
-        raise ctx.fail("RT-09", f"Hệ thống không tải văn bản hỏa tốc {inbound.document_id} về.")
+        raise ctx.fail(
+            "RT-09",
+            f"Hệ thống không tải văn bản hỏa tốc {inbound.document_id} về trong {ctx.deadlines.fetch:g} giây.",
+            waited=ctx.deadlines.fetch,
+        )
     listings = sorted(
         journal_time(r)
         for r in watch.journal(system_id=sut.system_id, operation=listing, since=released)

@@ -57,13 +57,18 @@ def broken_refused(ctx: ScenarioContext) -> None:
 
     rows = wait_until(handled, ctx.deadlines.fetch, ctx.deadlines.poll)
     if not rows:
-        raise ctx.fail("RT-12", f"Hệ thống không xử lý gói tin lỗi «{kind}» trong {ctx.deadlines.fetch:g} giây.")
+        raise ctx.fail(
+            "RT-12",
+            f"Hệ thống không xử lý gói tin lỗi «{kind}» trong {ctx.deadlines.fetch:g} giây.",
+            waited=ctx.deadlines.fetch,
+        )
     if kind == "trùng lặp":
         package = parse_package(data, strict=False)
         document_id = package.document_id if isinstance(package, m.EdocPackage) else ""
         registered_once(ctx, document_id or "", rule="RT-12")
         return
     refused = [d for d in rows if d["state"] == "fail"]
+    waited: float | None = None
     if not refused:
         # A readable but misaddressed package may instead be answered with 02.
         try:
@@ -75,13 +80,16 @@ def broken_refused(ctx: ScenarioContext) -> None:
             match = statuses_for(readable.document_id or "", sut, "02")
             dog = Watchdog(ctx, code="02", document=(readable.document_id or "", probe.organ_id))
             limit = ctx.deadlines.fetch + ctx.deadlines.status
-            rejected, _ = wait_watched(lambda: probe.look(match), limit, ctx.deadlines.poll, dog)
+            rejected, reason = wait_watched(lambda: probe.look(match), limit, ctx.deadlines.poll, dog)
             if rejected:
                 return
+            waited = dog.wait_of(reason, limit)
         elif readable is None and ctx.require_sut().protocol == "bkav":
             # EdocService has no refusal and an unreadable package names no document to answer with
             # 02: taking it off the list without blocking the next document is all a system can do.
             return
         raise ctx.fail(
-            "RT-12", f"Hệ thống xác nhận 'done' cho gói tin lỗi «{kind}» mà không từ chối (không 'fail', không 02)."
+            "RT-12",
+            f"Hệ thống xác nhận 'done' cho gói tin lỗi «{kind}» mà không từ chối (không 'fail', không 02).",
+            waited=waited,
         )
