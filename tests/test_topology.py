@@ -153,6 +153,23 @@ def test_defaults_and_per_axis_overrides(raw: dict[str, Any], tmp_path: Path) ->
     assert h41.upstream.endpoint.endswith("/adapter")
 
 
+def test_an_axis_lets_its_loopback_clients_hold_connections_for_every_system(
+    raw: dict[str, Any], tmp_path: Path
+) -> None:
+    """Every simulated system, probe and the harness reach a simulated axis from 127.0.0.1. The demo's Nghệ An
+    axis held 54 connections from it in steady state under a fixed per-client cap of 64; on a busy machine new
+    ones were cut and scenarios ended in "Connection reset by peer". Unset, the cap counts the axis' systems."""
+    configs = expand(load_topology(DEMO), tmp_path / "demo")
+    h41 = next(c for c in configs if c.code == "000.00.99.H41")
+    assert len(h41.systems) >= 16 and h41.max_connections_per_client >= 8 * len(h41.systems) > 64
+    assert all(c.max_connections_per_client >= 64 for c in configs), "a small axis keeps the floor"
+    raw["defaults"]["max_connections_per_client"] = 32
+    raw["provinces"][0]["max_connections_per_client"] = 500
+    national, h41_set, h14 = expand(parse_topology(raw), tmp_path / "set")
+    assert h14.max_connections_per_client == 32
+    assert (national.max_connections_per_client, h41_set.max_connections_per_client) == (32, 500), "a set cap holds"
+
+
 def test_extra_agency_keys_kept_and_organs(raw: dict[str, Any], tmp_path: Path) -> None:
     agency = raw["provinces"][0]["agencies"][1]
     agency.update(
